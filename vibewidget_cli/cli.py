@@ -1,0 +1,144 @@
+"""The `vibew` command line: parses arguments, calls `commands`, prints what happened."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from vibewidget_cli import commands
+from vibewidget_cli.errors import UserError
+
+app = typer.Typer(
+    help="Scaffold anywidget widgets you own: typed traits, linked exports and imports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+_STATUS = {
+    "new": ("created", "green"),
+    "update": ("updated", "cyan"),
+    "unchanged": ("unchanged", "dim"),
+    "edited": ("replaced", "yellow"),
+    "untracked": ("replaced", "yellow"),
+}
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="Widget name, a Python identifier: scatter.")],
+    description: Annotated[str, typer.Argument(help="What the widget shows and does.")] = "",
+    exports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exports", "-e", metavar="SPEC", help="Trait it writes: name[:type][=description]."
+        ),
+    ] = None,
+    imports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--imports",
+            "-i",
+            metavar="SPEC",
+            help="Trait it reads: name[:type][=description], or [name=]widget.trait to link.",
+        ),
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Template kind (see vibew templates).")
+    ] = None,
+    directory: Annotated[
+        str | None, typer.Option("--dir", help="Package folder for the widgets [default: widgets].")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Replace files even if you edited them.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be written; write nothing.")] = False,
+) -> None:
+    """Create a widget: a Python module with typed traits and its JavaScript module."""
+    outcome = commands.new_widget(
+        Path.cwd(),
+        name,
+        description,
+        exports=exports or [],
+        imports=imports or [],
+        template=template,
+        directory=directory,
+        force=force,
+        dry_run=dry_run,
+    )
+    for note in outcome.notes:
+        out.print(f"[dim]·[/] {escape(note)}")
+    if dry_run:
+        _show_preview(outcome.changes)
+        return
+    _show_changes(outcome.changes)
+    _show_snippet(outcome)
+
+
+def _show_changes(changes: list[commands.files.Change]) -> None:
+    for change in changes:
+        if change.status != "unchanged":
+            label, style = _STATUS[change.status]
+            out.print(f"  [{style}]{label:<9}[/] {change.file.path}")
+
+
+def _show_preview(changes: list[commands.files.Change]) -> None:
+    from rich.syntax import Syntax
+    from rich.tree import Tree
+
+    tree = Tree("[bold]would write[/] (dry run: nothing written)")
+    for change in changes:
+        tree.add(f"{change.file.path} [dim]({change.status})[/]")
+    out.print(tree)
+    for file in commands.preview(changes):
+        lexer = "python" if file.path.endswith(".py") else "javascript"
+        out.rule(file.path)
+        out.print(Syntax(file.text, lexer, theme="ansi_dark", word_wrap=True))
+
+
+def _show_snippet(outcome: commands.Outcome) -> None:
+    from rich.syntax import Syntax
+
+    project, widget = outcome.project, outcome.widget
+    assert project is not None and widget is not None
+    package = project.directory.replace("/", ".")
+    lines = [f"from {package}.{widget.name} import {widget.class_name}", ""]
+    data = "df" if commands.get_template(widget.template).data else ""
+    lines.append(f"{widget.name} = {widget.class_name}({data})")
+    linked = sorted(
+        {n for link in project.links for n in (link.source[0], link.target[0])}
+    )
+    if widget.name in linked:
+        lines += ["", f"from {package}.wiring import link", ""]
+        args = ", ".join(f"{n}={n}" for n in linked)
+        lines.append(f"links = link({args})")
+    lines.append(widget.name)
+    out.print("\n[bold]In a notebook:[/]")
+    out.print(Syntax("\n".join(lines), "python", theme="ansi_dark"))
+
+
+@app.command("templates")
+def list_templates() -> None:
+    """List the built-in templates."""
+    from rich.table import Table
+
+    table = Table("template", "what it makes", "takes a DataFrame", box=None)
+    for template in commands.all_templates().values():
+        table.add_row(template.kind, template.summary, "yes" if template.data else "")
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except UserError as error:
+        err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err.print("[red]interrupted[/]: nothing was half-written")
+        sys.exit(130)

@@ -1,0 +1,219 @@
+"""What a widget is: its name, its traits and the links between widgets.
+
+Parsing and validation of everything the user types lives here, so that rendering can trust its
+input. Nothing in this module touches the disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import keyword
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from vibewidget_cli.errors import UserError
+
+Role = Literal["export", "import", "option"]
+
+#: The trait types a user can name, and the traitlets declaration each becomes.
+TRAIT_TYPES: dict[str, str] = {
+    "int": "traitlets.Int(0)",
+    "float": "traitlets.Float(0.0)",
+    "str": 'traitlets.Unicode("")',
+    "bool": "traitlets.Bool(False)",
+    "list[int]": "traitlets.List(traitlets.Int())",
+    "list[float]": "traitlets.List(traitlets.Float())",
+    "list[str]": "traitlets.List(traitlets.Unicode())",
+    "dict": "traitlets.Dict()",
+    "bytes": "traitlets.Bytes()",
+    "grid": "traitlets.List(traitlets.List(traitlets.Float()))",
+}
+
+# Type inference from a trait's name: the first rule that matches wins.
+_INFERENCE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"(^|_)(indices|rows|ids)$"), "list[int]"),
+    (re.compile(r"(^|_)(heightmap|grid|matrix|image)$"), "grid"),
+    (re.compile(r"^(is|has|show|enable|enabled)(_|$)|(_enabled|_visible)$"), "bool"),
+    (re.compile(r"(^|_)(count|index|n|size|page|step)$"), "int"),
+    (re.compile(r"(^|_)(value|threshold|zoom|opacity|ratio|min|max|scale)$"), "float"),
+    (re.compile(r"(^|_)(range|extent|bounds|values|weights)$"), "list[float]"),
+    (re.compile(r"s$"), "list[str]"),
+]
+_DEFAULT_TYPE = "str"
+
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_LINK_FORM = re.compile(rf"^(?:(?P<local>{_IDENT})=)?(?P<widget>{_IDENT})\.(?P<trait>{_IDENT})$")
+
+#: Names that the generated class already gives a meaning to.
+_GENERATED_NAMES = frozenset({"data"})
+
+
+@dataclass(frozen=True)
+class TraitSpec:
+    """One synced trait of a widget."""
+
+    name: str
+    type: str
+    role: Role
+    description: str = ""
+    inferred: bool = False
+
+    @property
+    def declaration(self) -> str:
+        return TRAIT_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """`source` (widget, trait) → `target` (widget, trait); bidirectional unless `oneway`."""
+
+    source: tuple[str, str]
+    target: tuple[str, str]
+    oneway: bool = False
+
+    def __str__(self) -> str:
+        arrow = "->" if self.oneway else "<->"
+        return f"{'.'.join(self.source)} {arrow} {'.'.join(self.target)}"
+
+
+@dataclass(frozen=True)
+class ImportRef:
+    """An import that names another widget's export: `[local=]widget.trait`."""
+
+    local: str
+    widget: str
+    trait: str
+
+
+@dataclass
+class WidgetSpec:
+    """A widget as the user described it, resolved against a template."""
+
+    name: str
+    description: str = ""
+    template: str = "generic"
+    traits: list[TraitSpec] = field(default_factory=list)
+
+    @property
+    def class_name(self) -> str:
+        return class_name(self.name)
+
+    @property
+    def exports(self) -> list[TraitSpec]:
+        return [t for t in self.traits if t.role == "export"]
+
+    @property
+    def imports(self) -> list[TraitSpec]:
+        return [t for t in self.traits if t.role == "import"]
+
+    @property
+    def options(self) -> list[TraitSpec]:
+        return [t for t in self.traits if t.role == "option"]
+
+    def trait(self, name: str) -> TraitSpec | None:
+        return next((t for t in self.traits if t.name == name), None)
+
+
+def class_name(widget_name: str) -> str:
+    """`scatter` → `Scatter`, `airline_filter` → `AirlineFilter`."""
+    return "".join(part[:1].upper() + part[1:] for part in widget_name.split("_") if part)
+
+
+@functools.cache
+def reserved_names() -> frozenset[str]:
+    """Every attribute the AnyWidget base class (and so DOMWidget, Widget) already defines."""
+    import anywidget  # deferred: it pulls in ipywidgets, which the CLI's start-up does not need
+
+    return frozenset(dir(anywidget.AnyWidget)) | frozenset(anywidget.AnyWidget.class_trait_names())
+
+
+def check_identifier(name: str, what: str) -> str:
+    if not name.isidentifier():
+        raise UserError(f"{what} {name!r} is not a Python identifier (use letters, digits and _)")
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        raise UserError(f"{what} {name!r} is a Python keyword; choose another name")
+    return name
+
+
+def check_widget_name(name: str) -> str:
+    check_identifier(name, "widget name")
+    if name.startswith("_"):
+        raise UserError(f"widget name {name!r} must not start with an underscore")
+    if name in {"wiring", "widgets"}:
+        raise UserError(f"widget name {name!r} is taken by the generated package; choose another")
+    return name
+
+
+def check_trait_name(name: str) -> str:
+    check_identifier(name, "trait name")
+    if name.startswith("_"):
+        raise UserError(f"trait name {name!r} must not start with an underscore (private, not synced)")
+    if name in _GENERATED_NAMES:
+        raise UserError(f"trait name {name!r} is reserved for the widget's table; choose another")
+    if name in reserved_names():
+        raise UserError(
+            f"trait name {name!r} is already used by anywidget.AnyWidget; choose another"
+        )
+    return name
+
+
+def infer_type(name: str) -> str:
+    """The trait type a name suggests: `selected_indices` → `list[int]`, `heightmap` → `grid`."""
+    for pattern, type_ in _INFERENCE:
+        if pattern.search(name):
+            return type_
+    return _DEFAULT_TYPE
+
+
+def check_type(type_: str, trait: str) -> str:
+    normalized = type_.replace(" ", "")
+    if normalized not in TRAIT_TYPES:
+        raise UserError(
+            f"unknown type {type_!r} for trait {trait!r}; use one of: {', '.join(TRAIT_TYPES)}"
+        )
+    return normalized
+
+
+def parse_trait(spec: str, role: Role) -> TraitSpec:
+    """Parse `name[:type][=description]`."""
+    head, _, description = spec.partition("=")
+    name, colon, type_ = head.partition(":")
+    name = name.strip()
+    if not name:
+        raise UserError(f"empty trait name in {spec!r}; the form is name[:type][=description]")
+    check_trait_name(name)
+    if colon:
+        return TraitSpec(name, check_type(type_.strip(), name), role, description.strip())
+    return TraitSpec(name, infer_type(name), role, description.strip(), inferred=True)
+
+
+def parse_import(spec: str) -> TraitSpec | ImportRef:
+    """An import is either a trait spec or a reference to another widget's export."""
+    match = _LINK_FORM.match(spec.strip())
+    if match:
+        local = match["local"] or match["trait"]
+        check_trait_name(local)
+        check_widget_name(match["widget"])
+        return ImportRef(local, match["widget"], match["trait"])
+    return parse_trait(spec, "import")
+
+
+def parse_trait_ref(ref: str) -> tuple[str, str]:
+    """Parse `widget.trait`, as `vibew link` takes it."""
+    widget, dot, trait = ref.partition(".")
+    if not dot or not widget.isidentifier() or not trait.isidentifier():
+        raise UserError(f"{ref!r} is not WIDGET.TRAIT (for example scatter.selected_indices)")
+    return widget, trait
+
+
+def check_unique(traits: list[TraitSpec]) -> None:
+    seen: set[str] = set()
+    for trait in traits:
+        if trait.name in seen:
+            raise UserError(f"trait {trait.name!r} is declared twice")
+        seen.add(trait.name)
+
+
+def with_role(trait: TraitSpec, role: Role) -> TraitSpec:
+    return replace(trait, role=role)
