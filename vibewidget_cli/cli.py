@@ -57,7 +57,9 @@ def new(
         str | None, typer.Option("--dir", help="Package folder for the widgets [default: widgets].")
     ] = None,
     force: Annotated[bool, typer.Option(help="Replace files even if you edited them.")] = False,
-    dry_run: Annotated[bool, typer.Option(help="Show what would be written; write nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show what would be written; write nothing.")
+    ] = False,
 ) -> None:
     """Create a widget: a Python module with typed traits and its JavaScript module."""
     outcome = commands.new_widget(
@@ -110,9 +112,7 @@ def _show_snippet(outcome: commands.Outcome) -> None:
     lines = [f"from {package}.{widget.name} import {widget.class_name}", ""]
     data = "df" if commands.get_template(widget.template).data else ""
     lines.append(f"{widget.name} = {widget.class_name}({data})")
-    linked = sorted(
-        {n for link in project.links for n in (link.source[0], link.target[0])}
-    )
+    linked = sorted({n for link in project.links for n in (link.source[0], link.target[0])})
     if widget.name in linked:
         lines += ["", f"from {package}.wiring import link", ""]
         args = ", ".join(f"{n}={n}" for n in linked)

@@ -21,7 +21,6 @@ from vibewidget_cli.spec import (
 )
 from vibewidget_cli.templates import all_templates, bind_slots, choose_template, get_template
 
-
 __all__ = ["all_templates", "get_template", "new_widget", "write"]
 
 
@@ -88,7 +87,9 @@ def new_widget(
         traits.append(trait)
     for trait in traits:
         if trait.inferred:
-            outcome.notes.append(f"{trait.role} {trait.name}: {trait.type} (inferred from its name)")
+            outcome.notes.append(
+                f"{trait.role} {trait.name}: {trait.type} (inferred from its name)"
+            )
     option_names = {option.name for option in chosen.options}
     for trait in traits:
         if trait.name in option_names:
@@ -130,9 +131,7 @@ def _resolve_import(project: Project, name: str, ref: ImportRef) -> tuple[TraitS
     exported = source.trait(ref.trait)
     if exported is None or exported.role != "export":
         exports = ", ".join(t.name for t in source.exports) or "none"
-        raise UserError(
-            f"{ref.widget} has no export {ref.trait!r} (its exports: {exports})"
-        )
+        raise UserError(f"{ref.widget} has no export {ref.trait!r} (its exports: {exports})")
     trait = replace(exported, name=ref.local, role="import", inferred=False)
     return trait, LinkSpec((ref.widget, ref.trait), (name, ref.local))
 

@@ -85,7 +85,11 @@ def dumps(project: Project) -> str:
     data: dict[str, Any] = {"version": _VERSION, "directory": project.directory, "widgets": widgets}
     if project.links:
         data["links"] = [
-            {"source": ".".join(link.source), "target": ".".join(link.target), "oneway": link.oneway}
+            {
+                "source": ".".join(link.source),
+                "target": ".".join(link.target),
+                "oneway": link.oneway,
+            }
             for link in project.links
         ]
     data["files"] = {path: {"sha256": project.files[path]} for path in sorted(project.files)}

@@ -43,7 +43,9 @@ class GeneratedFile:
 
 def is_row_selection(trait: TraitSpec) -> bool:
     """Row selections travel as one int32 buffer instead of a JSON list (see `_traits.py`)."""
-    return trait.type == "list[int]" and (trait.name == "indices" or trait.name.endswith("_indices"))
+    return trait.type == "list[int]" and (
+        trait.name == "indices" or trait.name.endswith("_indices")
+    )
 
 
 def py_string(text: str) -> str:
@@ -59,8 +61,9 @@ def declaration(trait: TraitSpec, default: str | None = None) -> str:
         constructor, first = _TRAITLETS[trait.type]
         if default is not None:
             first = default if trait.type not in {"dict", "bytes"} else f"default_value={default}"
-    args = [a for a in (first, f"help={py_string(trait.description)}" if trait.description else "")
-            if a]
+    args = [
+        a for a in (first, f"help={py_string(trait.description)}" if trait.description else "") if a
+    ]
     one_line = f"{constructor}({', '.join(args)}).tag(sync=True)"
     if len(f"    {trait.name} = {one_line}") <= _LINE_LENGTH or not args:
         return one_line

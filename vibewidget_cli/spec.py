@@ -148,7 +148,9 @@ def check_widget_name(name: str) -> str:
 def check_trait_name(name: str) -> str:
     check_identifier(name, "trait name")
     if name.startswith("_"):
-        raise UserError(f"trait name {name!r} must not start with an underscore (private, not synced)")
+        raise UserError(
+            f"trait name {name!r} must not start with an underscore (private, not synced)"
+        )
     if name in _GENERATED_NAMES:
         raise UserError(f"trait name {name!r} is reserved for the widget's table; choose another")
     if name in reserved_names():

@@ -127,4 +127,3 @@ def bind_slots(spec: WidgetSpec, template: Template) -> tuple[dict[str, str], li
             bound[slot.name] = trait.name
             used.add(trait.name)
     return bound, added
-

@@ -1,0 +1,3 @@
+from vibewidget_cli.cli import main
+
+main()
