@@ -6,24 +6,16 @@
     page             function new tab; page errors collected; kernels shut down afterwards
     page_errors      function list of that page's errors -> assert_no_page_errors(page_errors)
 
-Helpers (import from ``jupyter`` beside this file): open_and_run_notebook, run_code, screenshot,
-assert_no_page_errors, write_notebook, cannot_start. See jupyter.py.
+Helpers (import from ``lab`` beside this file): open_and_run_notebook, run_code, screenshot,
+assert_no_page_errors, write_notebook, cannot_start. See lab.py.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
+import lab
 import pytest
-
-# jupyter_core ships a top-level `jupyter.py` too (for `python -m jupyter`), so a plain
-# `import jupyter` could pick that one: load ours by path and register it under that name.
-_spec = importlib.util.spec_from_file_location("jupyter", Path(__file__).with_name("jupyter.py"))
-jupyter = importlib.util.module_from_spec(_spec)
-sys.modules["jupyter"] = jupyter
-_spec.loader.exec_module(jupyter)
 
 
 def pytest_configure(config):
@@ -41,7 +33,7 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session", autouse=True)
 def _screenshot_dir(tmp_path_factory):
-    jupyter.SCREENSHOT_DIR = tmp_path_factory.mktemp("screenshots")
+    lab.SCREENSHOT_DIR = tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +42,11 @@ def jupyter_server(tmp_path_factory):
     work = tmp_path_factory.mktemp("jupyter_state")
     server, problem = None, None
     try:
-        server = jupyter.start_jupyter(root, work)
+        server = lab.start_jupyter(root, work)
     except Exception as exc:
         problem = f"JupyterLab did not start: {exc}"
     if problem:
-        jupyter.cannot_start(problem)  # outside `except`: no chained traceback in the report
+        lab.cannot_start(problem)  # outside `except`: no chained traceback in the report
     yield server
     server.stop()
 
@@ -82,7 +74,7 @@ def _playwright():
     except Exception as exc:
         problem = f"Playwright did not start: {exc}"
     if problem:
-        jupyter.cannot_start(problem)
+        lab.cannot_start(problem)
     yield pw
     pw.stop()
 
@@ -91,11 +83,11 @@ def _playwright():
 def browser_context(_playwright, tmp_path_factory):
     ctx, problem = None, None
     try:
-        ctx = jupyter.launch_browser(_playwright, tmp_path_factory.mktemp("chromium_profile"))
+        ctx = lab.launch_browser(_playwright, tmp_path_factory.mktemp("chromium_profile"))
     except Exception as exc:
         problem = f"Chromium did not start: {exc}"
     if problem:
-        jupyter.cannot_start(problem)
+        lab.cannot_start(problem)
     yield ctx
     ctx.close()
 
@@ -104,13 +96,13 @@ def browser_context(_playwright, tmp_path_factory):
 def page(browser_context, jupyter_server, request):
     pg = browser_context.new_page()
     pg.set_default_timeout(30_000)
-    pg._vibew_errors = jupyter.collect_page_errors(pg)
+    pg._vibew_errors = lab.collect_page_errors(pg)
     yield pg
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
         try:
-            shot = jupyter.screenshot(pg, request.node.name)
-            outputs = jupyter.notebook_outputs(pg)
+            shot = lab.screenshot(pg, request.node.name)
+            outputs = lab.notebook_outputs(pg)
         except Exception as exc:
             shot, outputs = f"(no screenshot: {exc})", ""
         errors = "\n".join(pg._vibew_errors) or "(none)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from jupyter import (
+from lab import (
     _cdn_file,
     assert_no_page_errors,
     open_and_run_notebook,
