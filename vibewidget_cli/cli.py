@@ -26,6 +26,7 @@ _STATUS = {
     "new": ("created", "green"),
     "update": ("updated", "cyan"),
     "unchanged": ("unchanged", "dim"),
+    "kept": ("kept", "dim"),
     "edited": ("replaced", "yellow"),
     "untracked": ("replaced", "yellow"),
 }
@@ -84,7 +85,7 @@ def new(
 
 def _show_changes(changes: list[commands.files.Change]) -> None:
     for change in changes:
-        if change.status != "unchanged":
+        if change.status not in {"unchanged", "kept"}:
             label, style = _STATUS[change.status]
             out.print(f"  [{style}]{label:<9}[/] {change.file.path}")
 
@@ -120,6 +121,90 @@ def _show_snippet(outcome: commands.Outcome) -> None:
     lines.append(widget.name)
     out.print("\n[bold]In a notebook:[/]")
     out.print(Syntax("\n".join(lines), "python", theme="ansi_dark"))
+
+
+@app.command("link")
+def link(
+    source: Annotated[str, typer.Argument(help="The export: WIDGET.TRAIT.")],
+    target: Annotated[str, typer.Argument(help="The import it feeds: WIDGET.TRAIT.")],
+    oneway: Annotated[
+        bool, typer.Option("--oneway", help="Only source → target (traitlets.dlink).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show what would be written; write nothing.")
+    ] = False,
+) -> None:
+    """Link one widget's export to another's import and rewrite widgets/wiring.py."""
+    outcome = commands.link_traits(Path.cwd(), source, target, oneway=oneway, dry_run=dry_run)
+    for note in outcome.notes:
+        out.print(f"[dim]·[/] {escape(note)}")
+    if dry_run:
+        _show_preview(outcome.changes)
+        return
+    _show_changes(outcome.changes)
+    project = outcome.project
+    assert project is not None
+    package = project.directory.replace("/", ".")
+    linked = sorted({n for link in project.links for n in (link.source[0], link.target[0])})
+    args = ", ".join(f"{n}={n}" for n in linked)
+    out.print(f"\n[bold]In a notebook:[/] from {package}.wiring import link; links = link({args})")
+
+
+@app.command("list")
+def list_widgets(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the project as JSON.")] = False,
+) -> None:
+    """List the widgets, their exports and imports, and the links between them."""
+    project = commands.existing_project(Path.cwd())
+    described = commands.describe_project(project)
+    if as_json:
+        import json
+
+        print(json.dumps(described, indent=2))
+        return
+    from rich.table import Table
+    from rich.tree import Tree
+
+    def traits(items: list[dict[str, str]]) -> str:
+        return "\n".join(f"{t['name']}: [dim]{escape(t['type'])}[/]" for t in items)
+
+    table = Table("widget", "template", title=f"{project.directory}/")
+    table.add_column("exports", no_wrap=True)
+    table.add_column("imports", no_wrap=True)
+    for widget in described["widgets"]:  # type: ignore[attr-defined]
+        template = widget["template"] + (" [dim](llm)[/]" if widget["source"] == "llm" else "")
+        table.add_row(
+            widget["name"],
+            template,
+            traits(widget["exports"]),
+            traits(widget["imports"]),
+        )
+    out.print(table)
+    if not project.links:
+        out.print("[dim]no links: add one with `vibew link SRC.TRAIT DST.TRAIT`[/]")
+        return
+    tree = Tree("[bold]links[/]")
+    branches: dict[tuple[str, str], Tree] = {}
+    for link in project.links:
+        source = project.widgets.get(link.source[0])
+        trait = source.trait(link.source[1]) if source else None
+        type_ = f" [dim]{escape(trait.type)}[/]" if trait else ""
+        if link.source not in branches:
+            branches[link.source] = tree.add(f"{'.'.join(link.source)}{type_}")
+        arrow = "→ (one-way)" if link.oneway else "↔"
+        branches[link.source].add(f"{arrow} {'.'.join(link.target)}")
+    out.print(tree)
+
+
+@app.command("check")
+def check() -> None:
+    """Check every widget's JS and Python against vibew.toml; exit 1 when something is wrong."""
+    problems = commands.check_project(Path.cwd())
+    for problem in problems:
+        out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+    out.print("ok: every widget keeps its contract, every link is sound")
 
 
 @app.command("templates")

@@ -1,16 +1,26 @@
 """Writing generated files without losing anything the user wrote.
 
 For every file it writes, vibew keeps the text it generated (the base) under `.vibew/base/`
-and its hash in the manifest. A file whose text is still its base is safely replaced; one the
-user changed, or one vibew never wrote, is only replaced with `--force`, and then its old text
-is kept beside it as `NAME.orig`. Every write is atomic: a temporary file in the same folder,
-then a rename, so a crash leaves the old text or the new, never half of one.
+and its hash in the manifest. A file whose text is still its base is safely replaced. One the
+user changed gets vibew's changes (base → new text) merged into it, three-way; where both
+changed the same lines the file gets conflict markers and the user decides. A file vibew never
+wrote, or one whose base is gone, is only replaced with `--force`, and then its old text is kept
+beside it as `NAME.orig`.
+
+All the files of one command are written as one transaction: each text goes to a temporary file
+beside its target first, then every temporary file is renamed over its target, the manifest
+last. A journal (`.vibew/pending.json`) records the renames, so a crash before them leaves the
+old files and one during them is finished by the next vibew command: the project never stays
+half old, half new.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import json
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,16 +30,54 @@ from vibewidget_cli.errors import UserError
 from vibewidget_cli.render import GeneratedFile
 
 BASE_DIR = ".vibew/base"
+JOURNAL = ".vibew/pending.json"
+CONFLICT_START, CONFLICT_MIDDLE, CONFLICT_END = "<<<<<<<", "=======", ">>>>>>>"
 
-Status = Literal["new", "unchanged", "update", "edited", "untracked"]
+# "merged": the user's edits with vibew's changes merged in; "conflict": merged, but with
+# conflict markers where both changed the same lines; "edited": the user's edits and no base to
+# merge them with (only --force replaces it).
+Status = Literal[
+    "new", "unchanged", "update", "kept", "merged", "conflict", "edited", "untracked"
+]
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Lines `start`..`end` (1-based, markers included) of a merged file need the user."""
+
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
 class Change:
+    #: what vibew generates now: the file's next base
     file: GeneratedFile
     status: Status
     #: the text on disk now, when there is a file
     current: str | None = None
+    #: for "merged" and "conflict": the user's text with vibew's changes merged in
+    merged: str | None = None
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """What the file holds once the change is applied."""
+        if self.status in {"unchanged", "kept"} and self.current is not None:
+            return self.current
+        return self.merged if self.merged is not None else self.file.text
+
+    def diff(self) -> str:
+        """The change as a unified diff of the file (from /dev/null for a new file)."""
+        before = "" if self.current is None else self.current
+        return "".join(
+            difflib.unified_diff(
+                before.splitlines(keepends=True),
+                self.text.splitlines(keepends=True),
+                "/dev/null" if self.current is None else f"a/{self.file.path}",
+                f"b/{self.file.path}",
+            )
+        )
 
 
 def digest(text: str) -> str:
@@ -44,8 +92,13 @@ def check_inside(root: Path, relative: str) -> Path:
     return path
 
 
-def plan(root: Path, files: list[GeneratedFile], recorded: dict[str, str]) -> list[Change]:
-    """What writing `files` would do to each, given the hashes recorded at the last write."""
+def plan(
+    root: Path, files: list[GeneratedFile], recorded: dict[str, str], *, force: bool = False
+) -> list[Change]:
+    """What writing `files` would do to each, given the hashes recorded at the last write.
+
+    A file the user edited is merged with vibew's changes, unless `force` asks to replace it.
+    """
     changes = []
     for file in files:
         path = check_inside(root, file.path)
@@ -59,10 +112,61 @@ def plan(root: Path, files: list[GeneratedFile], recorded: dict[str, str]) -> li
             status = "untracked"
         elif digest(current) == recorded[file.path]:
             status = "update"
+        elif digest(file.text) == recorded[file.path]:
+            status = "kept"  # the user edited it and vibew has nothing new for it
         else:
-            status = "edited"
+            base = read_base(root, file.path)
+            if force or base is None or digest(base) != recorded[file.path]:
+                status = "edited"
+            else:
+                merged, conflicts = merge(base, current, file.text)
+                if merged == current:
+                    status = "kept"  # vibew's changes were already there
+                else:
+                    status = "conflict" if conflicts else "merged"
+                changes.append(Change(file, status, current, merged, conflicts))
+                continue
         changes.append(Change(file, status, current))
     return changes
+
+
+def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
+    """Three-way merge of vibew's change (`base` → `new`) into the user's text (`yours`).
+
+    Lines that only one side changed take that side's text; lines both changed differently
+    are kept both, between `<<<<<<< yours`, `=======` and `>>>>>>> vibew` markers.
+    """
+    import merge3
+
+    a, b = yours.splitlines(keepends=True), new.splitlines(keepends=True)
+    m = merge3.Merge3(base.splitlines(keepends=True), a, b)
+    lines: list[str] = []
+    conflicts: list[Conflict] = []
+
+    def marker(text: str) -> None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"  # a last line without a newline must not swallow the marker
+        lines.append(text + "\n")
+
+    # merge_lines() writes the same markers; walking the regions tells where each conflict is.
+    for region in m.reprocess_merge_regions(m.merge_regions()):
+        kind = region[0]
+        if kind == "unchanged":
+            lines += m.base[region[1] : region[2]]
+        elif kind in {"a", "same"}:
+            lines += a[region[1] : region[2]]
+        elif kind == "b":
+            lines += b[region[1] : region[2]]
+        else:  # conflict
+            *_, a_start, a_end, b_start, b_end = region
+            start = len(lines) + 1
+            marker(f"{CONFLICT_START} yours")
+            lines += a[a_start:a_end]
+            marker(CONFLICT_MIDDLE)
+            lines += b[b_start:b_end]
+            marker(f"{CONFLICT_END} vibew")
+            conflicts.append(Conflict(start, len(lines)))
+    return "".join(lines), tuple(conflicts)
 
 
 def refuse_overwrites(changes: list[Change]) -> None:
@@ -87,7 +191,7 @@ def apply(root: Path, changes: list[Change]) -> dict[str, str]:
         path = check_inside(root, change.file.path)
         if change.status in {"untracked", "edited"} and change.current is not None:
             atomic_write(path.with_name(path.name + ".orig"), change.current)
-        if change.status != "unchanged":
+        if change.status not in {"unchanged", "kept"}:
             atomic_write(path, change.file.text)
         atomic_write(check_inside(root, f"{BASE_DIR}/{change.file.path}"), change.file.text)
         written[change.file.path] = digest(change.file.text)

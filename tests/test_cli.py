@@ -1,0 +1,161 @@
+"""The `vibew new` command as a user meets it: output, refusals, dry runs, start-up cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import tomllib
+from pathlib import Path
+
+import pytest
+
+
+def files_in(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_new_writes_the_widget_the_package_and_the_manifest(vibew, project):
+    done = vibew("new", "scatter", "flight delays vs distance", "--exports", "selected_indices")
+    assert done.returncode == 0, done.stderr
+    assert "selected_indices: list[int] (inferred from its name)" in done.stdout
+    assert "template scatter" in done.stdout
+    for path in ("widgets/scatter.py", "widgets/scatter.js", "widgets/__init__.py"):
+        assert path in done.stdout
+        assert (project / path).is_file()
+    assert "from widgets.scatter import Scatter" in done.stdout  # the notebook snippet
+    assert "from .scatter import Scatter" in (project / "widgets/__init__.py").read_text()
+
+    manifest = tomllib.loads((project / "vibew.toml").read_text())
+    scatter = manifest["widgets"]["scatter"]
+    assert scatter["template"] == "scatter"
+    assert scatter["traits"] == [
+        {
+            "name": "selected_indices",
+            "type": "list[int]",
+            "role": "export",
+            "description": "rows selected by the brush",
+        }
+    ]
+    assert set(manifest["files"]) >= {"widgets/scatter.py", "widgets/scatter.js"}
+
+
+def test_second_widget_imports_the_first_and_is_linked(vibew, project):
+    vibew("new", "scatter", "--exports", "selected_indices")
+    done = vibew("new", "histogram", "delays", "--imports", "scatter.selected_indices")
+    assert done.returncode == 0, done.stderr
+    manifest = tomllib.loads((project / "vibew.toml").read_text())
+    assert manifest["links"] == [
+        {
+            "source": "scatter.selected_indices",
+            "target": "histogram.selected_indices",
+            "oneway": False,
+        }
+    ]
+    assert (
+        manifest["widgets"]["histogram"]["traits"][0]["description"] == "rows selected by the brush"
+    )
+    assert (project / "widgets/wiring.py").is_file()
+    assert "link(histogram=histogram, scatter=scatter)" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["new", "bad-name"], "not a Python identifier"),
+        (["new", "class"], "keyword"),
+        (["new", "w", "--exports", "layout"], "already used by anywidget.AnyWidget"),
+        (["new", "w", "--exports", "data"], "reserved for the widget's table"),
+        (["new", "w", "--exports", "x:float64"], "unknown type"),
+        (["new", "w", "--exports", "a", "--imports", "a"], "declared twice"),
+        (["new", "w", "--template", "pie"], "unknown template"),
+        (["new", "w", "--dir", "../outside"], "outside the project"),
+        (["new", "w", "--dir", "/tmp"], "outside the project"),
+        (["new", "w", "--imports", "nowhere.selected_indices"], "no widget named 'nowhere'"),
+        (
+            ["new", "s", "--template", "scatter", "--exports", "x:str"],
+            "option of the scatter template",
+        ),
+    ],
+)
+def test_mistakes_get_one_line_exit_2_and_nothing_written(vibew, project, args, message):
+    done = vibew(*args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert files_in(project) == {}
+
+
+def test_existing_widget_or_edited_file_is_never_overwritten_without_force(vibew, project):
+    assert vibew("new", "scatter", "--exports", "selected_indices").returncode == 0
+    before = files_in(project)
+    again = vibew("new", "scatter", "--exports", "selected_indices")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert files_in(project) == before
+
+    js = project / "widgets/scatter.js"
+    js.write_text(js.read_text() + "\n// my edit\n")
+    edited = files_in(project)
+    forced_other = vibew("new", "histogram")  # rewrites __init__.py only; scatter.js untouched
+    assert forced_other.returncode == 0
+    assert js.read_text() == edited["widgets/scatter.js"]
+
+    refused = vibew(
+        "new", "scatter", "--exports", "selected_indices", "--template", "generic", "--force"
+    )
+    assert refused.returncode == 0
+    assert (project / "widgets/scatter.js.orig").read_text() == edited["widgets/scatter.js"]
+
+
+def test_a_file_vibew_did_not_write_is_refused(vibew, project):
+    (project / "widgets").mkdir()
+    (project / "widgets/scatter.js").write_text("// mine\n")
+    done = vibew("new", "scatter")
+    assert done.returncode == 2 and "was not written by vibew" in done.stderr
+    assert (project / "widgets/scatter.js").read_text() == "// mine\n"
+    assert not (project / "vibew.toml").exists()
+
+
+def test_dry_run_prints_the_tree_and_text_and_writes_nothing(vibew, project):
+    done = vibew("new", "scatter", "--exports", "selected_indices", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "widgets/scatter.js" in done.stdout and "widgets/scatter.py" in done.stdout
+    assert "class Scatter(anywidget.AnyWidget)" in done.stdout
+    assert 'model.set("selected_indices"' in done.stdout
+    assert files_in(project) == {}
+
+
+def test_custom_dir_and_template_choice(vibew, project):
+    done = vibew("new", "delays", "histogram of delays", "--dir", "src/charts")
+    assert done.returncode == 0, done.stderr
+    assert "template histogram" in done.stdout
+    assert (project / "src/charts/delays.py").is_file()
+    assert "from src.charts.delays import Delays" in done.stdout
+    fallback = vibew("new", "thing", "something unusual")
+    assert "template generic" in fallback.stdout
+
+
+def test_start_up_imports_no_heavy_packages(vibew, project):
+    probe = textwrap.dedent(
+        """
+        import sys
+        from vibewidget_cli.cli import main
+        sys.argv = ["vibew", *sys.argv[1:]]
+        try:
+            main()
+        except SystemExit:
+            pass
+        heavy = sorted({m.split(".")[0] for m in sys.modules} & {
+            "openai", "pandas", "copier", "jupyter_client", "jupyter_core", "jupyterlab",
+            "jupyter_server", "ipykernel", "notebook"})
+        print("HEAVY", heavy, file=sys.stderr)
+        """
+    )
+    for args in (["--help"], ["new", "scatter", "--exports", "selected_indices"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], cwd=project, capture_output=True, text=True
+        )
+        assert "HEAVY []" in done.stderr, done.stderr
