@@ -80,7 +80,7 @@ def test_names_the_base_class_uses_are_refused_and_derived_from_it():
     base = set(dir(anywidget.AnyWidget)) | set(anywidget.AnyWidget.class_trait_names())
     assert base <= reserved_names()
     for name in ("layout", "keys", "comm", "log", "tooltip", "send", "observe", "open", "close"):
-        with pytest.raises(UserError, match="already used by anywidget.AnyWidget"):
+        with pytest.raises(UserError, match=r"already used by anywidget\.AnyWidget"):
             parse_trait(name, "export")
 
 
@@ -111,5 +111,5 @@ def test_an_import_may_name_another_widgets_export():
 def test_trait_refs_need_widget_and_trait():
     assert parse_trait_ref("scatter.selected_indices") == ("scatter", "selected_indices")
     for bad in ("scatter", "scatter.", ".x", "a.b.c"):
-        with pytest.raises(UserError, match="WIDGET.TRAIT"):
+        with pytest.raises(UserError, match=r"WIDGET\.TRAIT"):
             parse_trait_ref(bad)
