@@ -147,7 +147,8 @@ def link(
     package = project.directory.replace("/", ".")
     linked = sorted({n for link in project.links for n in (link.source[0], link.target[0])})
     args = ", ".join(f"{n}={n}" for n in linked)
-    out.print(f"\n[bold]In a notebook:[/] from {package}.wiring import link; links = link({args})")
+    out.print("\n[bold]In a notebook:[/]")
+    out.print(f"from {package}.wiring import link\nlinks = link({args})", soft_wrap=True)
 
 
 @app.command("list")
@@ -168,9 +169,11 @@ def list_widgets(
     def traits(items: list[dict[str, str]]) -> str:
         return "\n".join(f"{t['name']}: [dim]{escape(t['type'])}[/]" for t in items)
 
-    table = Table("widget", "template", title=f"{project.directory}/")
-    table.add_column("exports", no_wrap=True)
-    table.add_column("imports", no_wrap=True)
+    table = Table(title=f"{project.directory}/", title_justify="left")
+    table.add_column("widget", no_wrap=True)
+    table.add_column("template", no_wrap=True)
+    table.add_column("exports")
+    table.add_column("imports")
     for widget in described["widgets"]:  # type: ignore[attr-defined]
         template = widget["template"] + (" [dim](llm)[/]" if widget["source"] == "llm" else "")
         table.add_row(

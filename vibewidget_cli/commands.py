@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vibewidget_cli import files, manifest
+from vibewidget_cli import check, files, manifest
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.manifest import Project
 from vibewidget_cli.render import GeneratedFile, render_package
@@ -18,6 +18,7 @@ from vibewidget_cli.spec import (
     check_widget_name,
     parse_import,
     parse_trait,
+    parse_trait_ref,
 )
 from vibewidget_cli.templates import all_templates, bind_slots, choose_template, get_template
 
@@ -134,6 +135,101 @@ def _resolve_import(project: Project, name: str, ref: ImportRef) -> tuple[TraitS
         raise UserError(f"{ref.widget} has no export {ref.trait!r} (its exports: {exports})")
     trait = replace(exported, name=ref.local, role="import", inferred=False)
     return trait, LinkSpec((ref.widget, ref.trait), (name, ref.local))
+
+
+def link_traits(
+    root: Path, source: str, target: str, *, oneway: bool = False, dry_run: bool = False
+) -> Outcome:
+    """`vibew link`: link one widget's export to another's import and rewrite wiring.py."""
+    project = existing_project(root)
+    link = LinkSpec(parse_trait_ref(source), parse_trait_ref(target), oneway)
+    if link.source[0] == link.target[0]:
+        raise UserError(f"cannot link widget {link.source[0]!r} to itself")
+    exported = _link_end(project, link.source, "export")
+    imported = _link_end(project, link.target, "import")
+    if exported.role != "export" or imported.role != "import":
+        hint = ""
+        if exported.role == "import" and imported.role == "export":
+            hint = f"; did you mean `vibew link {target} {source}`?"
+        raise UserError(
+            f"a link goes from an export to an import, but {source} is an {exported.role} "
+            f"and {target} an {imported.role}{hint}"
+        )
+    if exported.type != imported.type:
+        raise UserError(
+            f"cannot link {source} ({exported.type}) to {target} ({imported.type}): "
+            "the types differ"
+        )
+    for existing in project.links:
+        if {existing.source, existing.target} == {link.source, link.target}:
+            raise UserError(f"{source} and {target} are already linked ({existing})")
+    project.links.append(link)
+    outcome = Outcome(project=project)
+    outcome.notes.append(f"link {link}")
+    outcome.changes = write(root, project, dry_run=dry_run)
+    return outcome
+
+
+def _link_end(project: Project, ref: tuple[str, str], role: str) -> TraitSpec:
+    widget = project.widgets.get(ref[0])
+    if widget is None:
+        known = ", ".join(sorted(project.widgets)) or "none yet"
+        raise UserError(f"no widget named {ref[0]!r} (widgets: {known})")
+    trait = widget.trait(ref[1])
+    template = all_templates().get(widget.template)
+    if trait is None and template and any(o.name == ref[1] for o in template.options):
+        raise UserError(
+            f"{'.'.join(ref)} is an option of the {template.kind} template, not an {role}; "
+            "a link goes from an export to an import"
+        )
+    if trait is None:
+        wanted = widget.exports if role == "export" else widget.imports
+        names = ", ".join(t.name for t in wanted) or "none"
+        raise UserError(f"{ref[0]} has no trait {ref[1]!r} (its {role}s: {names})")
+    return trait
+
+
+def existing_project(root: Path) -> Project:
+    """The project at `root`; a user error when there is none."""
+    project = manifest.load(root)
+    if project is None:
+        raise UserError(f"no {manifest.MANIFEST} here: create widgets with `vibew new` first")
+    return project
+
+
+def check_project(root: Path) -> list[check.Problem]:
+    """`vibew check`: every problem in the widgets package, sorted by file and line."""
+    existing_project(root)
+    return check.check_project(root)
+
+
+def describe_project(project: Project) -> dict[str, object]:
+    """The project as plain data, for `vibew list --json`."""
+
+    def traits(items: list[TraitSpec]) -> list[dict[str, str]]:
+        return [{"name": t.name, "type": t.type, "description": t.description} for t in items]
+
+    widgets = []
+    for spec in sorted(project.widgets.values(), key=lambda w: w.name):
+        template = all_templates().get(spec.template)
+        widgets.append(
+            {
+                "name": spec.name,
+                "class": spec.class_name,
+                "template": spec.template,
+                "description": spec.description,
+                "source": project.sources.get(spec.name, "template"),
+                "data": bool(template and template.data),
+                "exports": traits(spec.exports),
+                "imports": traits(spec.imports),
+                "options": traits(list(template.options) if template else []),
+            }
+        )
+    links = [
+        {"source": ".".join(link.source), "target": ".".join(link.target), "oneway": link.oneway}
+        for link in project.links
+    ]
+    return {"directory": project.directory, "widgets": widgets, "links": links}
 
 
 def write(
