@@ -159,3 +159,21 @@ def test_start_up_imports_no_heavy_packages(vibew, project):
             [sys.executable, "-c", probe, *args], cwd=project, capture_output=True, text=True
         )
         assert "HEAVY []" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["new"], "Missing argument"), (["new", "w", "--bogus"], "No such option: --bogus")],
+)
+def test_usage_mistakes_are_one_line_too(vibew, project, args, message):
+    done = vibew(*args)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert message in done.stderr and "--help" in done.stderr
+
+
+def test_help_exits_0(vibew):
+    for args in ([], ["--help"], ["new", "--help"]):
+        done = vibew(*args)
+        assert done.returncode == 0, args
+        assert "Usage" in done.stdout

@@ -222,11 +222,28 @@ def list_templates() -> None:
 
 
 def main() -> None:
+    try:  # recent typer releases vendor click; older ones depend on it
+        from typer._click import exceptions as click
+    except ImportError:
+        from click import exceptions as click  # type: ignore[no-redef]
+
     try:
-        app()
+        result = app(standalone_mode=False)
+    except click.NoArgsIsHelpError as error:
+        out.print(error.ctx.get_help() if error.ctx else "")
+        sys.exit(0)
+    except click.UsageError as error:
+        # One line, like every other mistake, instead of click's usage box.
+        command = error.ctx.command_path if error.ctx else "vibew"
+        err.print(f"[red]error:[/] {escape(error.format_message())} (see {command} --help)")
+        sys.exit(2)
+    except typer.Abort:
+        err.print("[red]aborted[/]: nothing was written")
+        sys.exit(1)
     except UserError as error:
         err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err.print("[red]interrupted[/]: nothing was half-written")
         sys.exit(130)
+    sys.exit(result if isinstance(result, int) else 0)
