@@ -1,7 +1,8 @@
 /**
  * Decodes the table sent by `Table` in `_traits.py`: one binary buffer per column.
  * Numbers, booleans and times become typed arrays over the received bytes (no copy);
- * text becomes Int32Array codes into `categories` (-1 for a missing value).
+ * text becomes Int32Array codes into `categories` (-1 for a missing value). Missing
+ * numbers, booleans and times are NaN; times are milliseconds since 1970 (UTC).
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -19,6 +20,7 @@ function decodeTable(table) {
 
 const ARRAY_TYPES = {
   float64: Float64Array,
+  float32: Float32Array,
   int32: Int32Array,
   uint8: Uint8Array,
 };
