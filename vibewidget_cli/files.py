@@ -36,9 +36,7 @@ CONFLICT_START, CONFLICT_MIDDLE, CONFLICT_END = "<<<<<<<", "=======", ">>>>>>>"
 # "merged": the user's edits with vibew's changes merged in; "conflict": merged, but with
 # conflict markers where both changed the same lines; "edited": the user's edits and no base to
 # merge them with (only --force replaces it).
-Status = Literal[
-    "new", "unchanged", "update", "kept", "merged", "conflict", "edited", "untracked"
-]
+Status = Literal["new", "unchanged", "update", "kept", "merged", "conflict", "edited", "untracked"]
 
 
 @dataclass(frozen=True)
@@ -106,6 +104,8 @@ def plan(
             changes.append(Change(file, "new"))
             continue
         current = path.read_text(encoding="utf-8")
+        merged, conflicts = None, ()
+        base = read_base(root, file.path)
         if current == file.text:
             status: Status = "unchanged"
         elif file.path not in recorded:
@@ -114,19 +114,13 @@ def plan(
             status = "update"
         elif digest(file.text) == recorded[file.path]:
             status = "kept"  # the user edited it and vibew has nothing new for it
+        elif force or base is None or digest(base) != recorded[file.path]:
+            status = "edited"
         else:
-            base = read_base(root, file.path)
-            if force or base is None or digest(base) != recorded[file.path]:
-                status = "edited"
-            else:
-                merged, conflicts = merge(base, current, file.text)
-                if merged == current:
-                    status = "kept"  # vibew's changes were already there
-                else:
-                    status = "conflict" if conflicts else "merged"
-                changes.append(Change(file, status, current, merged, conflicts))
-                continue
-        changes.append(Change(file, status, current))
+            merged, conflicts = merge(base, current, file.text)
+            # When the merge changes nothing, vibew's changes were there already.
+            status = "conflict" if conflicts else "merged" if merged != current else "kept"
+        changes.append(Change(file, status, current, merged, conflicts))
     return changes
 
 
@@ -174,28 +168,118 @@ def refuse_overwrites(changes: list[Change]) -> None:
     for change in changes:
         if change.status == "untracked":
             raise UserError(
-                f"{change.file.path} exists and was not written by vibew; "
-                "use --force to replace it (its text is kept as .orig)"
+                f"{change.file.path} exists and was not written by vibew (vibew.toml does not "
+                "record it); use --force to replace it (its text is kept as .orig)"
             )
         if change.status == "edited":
             raise UserError(
-                f"{change.file.path} has edits of yours; "
+                f"{change.file.path} has edits of yours and its base copy "
+                f"({BASE_DIR}/{change.file.path}) is missing or changed, so they cannot be merged; "
                 "use --force to replace it (your text is kept as .orig)"
             )
 
 
-def apply(root: Path, changes: list[Change]) -> dict[str, str]:
-    """Write every change atomically, keeping bases; returns path → hash of what was written."""
-    written = {}
+def hashes(changes: list[Change]) -> dict[str, str]:
+    """Path → hash of the base each change leaves, as the manifest records it."""
+    return {change.file.path: digest(change.file.text) for change in changes}
+
+
+def apply(
+    root: Path, changes: list[Change], manifest: tuple[str, str] | None = None
+) -> dict[str, str]:
+    """Write every change and its base as one transaction, then `manifest` (path, text) last.
+
+    Every text, merges included, is known before the first write. Returns `hashes(changes)`.
+    """
+    writes: list[tuple[Path, str]] = []
     for change in changes:
         path = check_inside(root, change.file.path)
         if change.status in {"untracked", "edited"} and change.current is not None:
-            atomic_write(path.with_name(path.name + ".orig"), change.current)
-        if change.status not in {"unchanged", "kept"}:
-            atomic_write(path, change.file.text)
-        atomic_write(check_inside(root, f"{BASE_DIR}/{change.file.path}"), change.file.text)
-        written[change.file.path] = digest(change.file.text)
-    return written
+            writes.append((path.with_name(path.name + ".orig"), change.current))
+        if change.text != change.current:
+            writes.append((path, change.text))
+        if read_base(root, change.file.path) != change.file.text:
+            writes.append((check_inside(root, f"{BASE_DIR}/{change.file.path}"), change.file.text))
+    if manifest is not None:
+        writes.append((check_inside(root, manifest[0]), manifest[1]))
+    write_all(root, writes)
+    return hashes(changes)
+
+
+def write_all(root: Path, writes: list[tuple[Path, str]]) -> None:
+    """Write several files as one: a crash leaves all of them old, or (after `recover`) all new.
+
+    Each text is staged in a temporary file beside its target. Only when all are on disk does the
+    journal switch to "renaming" (the commit point); then each temporary file is renamed over its
+    target, in order, so the last of `writes` (the manifest) changes last.
+    """
+    if not writes:
+        return
+    root = root.resolve()
+    journal = root / JOURNAL
+    if journal.exists():
+        raise UserError(f"{journal} shows an unfinished write; run `vibew update` to finish it")
+    transaction = secrets.token_hex(4)
+    pairs = [
+        (target, target.with_name(f".{target.name}.{transaction}.vibew-tmp"))
+        for target, _ in writes
+    ]
+    _write_journal(root, "staging", pairs)
+    try:
+        for (target, text), (_, temporary) in zip(writes, pairs, strict=True):
+            _stage(temporary, text, like=target)
+        _write_journal(root, "renaming", pairs)
+    except BaseException:
+        for _, temporary in pairs:
+            temporary.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        raise
+    _rename_all(root, pairs)
+
+
+def recover(root: Path) -> str | None:
+    """Finish or undo the write of a command that was killed; what it did, or None."""
+    journal = root / JOURNAL
+    if not journal.is_file():
+        return None
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        state = data["state"]
+        pairs = [(check_inside(root, t), check_inside(root, tmp)) for t, tmp in data["files"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise UserError(f"{journal} is damaged ({error}); delete it to go on") from None
+    if state == "renaming":
+        _rename_all(root, pairs)
+        return f"finished writing the {len(pairs)} files of a command that was interrupted"
+    for _, temporary in pairs:
+        temporary.unlink(missing_ok=True)
+    journal.unlink()
+    return "an interrupted command had changed nothing; removed its temporary files"
+
+
+def _write_journal(root: Path, state: str, pairs: list[tuple[Path, Path]]) -> None:
+    entries = [
+        [t.relative_to(root).as_posix(), tmp.relative_to(root).as_posix()] for t, tmp in pairs
+    ]
+    atomic_write(root / JOURNAL, json.dumps({"state": state, "files": entries}, indent=1) + "\n")
+
+
+def _stage(temporary: Path, text: str, like: Path) -> None:
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+        if like.exists():
+            os.chmod(temporary, like.stat().st_mode & 0o777)
+        stream.write(text)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _rename_all(root: Path, pairs: list[tuple[Path, Path]]) -> None:
+    for target, temporary in pairs:
+        if temporary.exists():  # when finishing after a crash, the first ones are done
+            os.replace(temporary, target)
+    (root / JOURNAL).unlink()
 
 
 def atomic_write(path: Path, text: str) -> None:
