@@ -1,0 +1,65 @@
+"""Helpers any test can call on a project it generated."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+# Made unimportable before anything else runs: generated code must not need vibew.
+_GUARD = "import sys\nsys.modules['vibewidget_cli'] = None\n"
+
+
+def run_vibew(project_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real CLI, run in `project_dir`."""
+    return subprocess.run(
+        [sys.executable, "-m", "vibewidget_cli", *args],
+        cwd=project_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def assert_check_clean(project_dir: Path) -> None:
+    """`vibew check` finds nothing wrong in `project_dir` (exit 0, one "ok" line)."""
+    done = run_vibew(project_dir, "check")
+    assert done.returncode == 0, f"vibew check in {project_dir}:\n{done.stdout}{done.stderr}"
+    assert done.stdout.startswith("ok"), done.stdout
+
+
+def check_problems(project_dir: Path) -> list[str]:
+    """The lines `vibew check` prints; asserts it exits 1 when there are some, 0 when not."""
+    done = run_vibew(project_dir, "check")
+    assert done.returncode in {0, 1}, done.stderr
+    if done.returncode == 0:
+        return []
+    lines = done.stdout.splitlines()
+    assert lines, done.stderr
+    return lines
+
+
+def run_in_kernel(project_dir: Path, code: str, package: str = "widgets") -> dict:
+    """Run `code` where a user's kernel would, against a copy of the generated package only.
+
+    The package is copied alone into a fresh folder (no vibew.toml, no repository on the
+    path) and `vibewidget_cli` is made unimportable. `code` prints one JSON object last.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(project_dir / package, Path(folder) / package)
+        env = {**os.environ, "PYTHONNOUSERSITE": "1", "PYTHONPATH": ""}
+        done = subprocess.run(
+            [sys.executable, "-c", _GUARD + textwrap.dedent(code)],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+        )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
