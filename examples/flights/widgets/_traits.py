@@ -122,9 +122,8 @@ def _frozen_rows(value: Any) -> bool:
 
 def _rows(array: np.ndarray) -> Rows:
     # Read-only, so no one changes a selection in place, where no observer would see it.
-    rows = array.view(Rows)
-    rows.flags.writeable = False
-    return rows
+    array.flags.writeable = False  # on the array itself, so no view can write either
+    return array.view(Rows)
 
 
 def _indices_to_json(value: np.ndarray, widget: Any) -> memoryview:

@@ -89,8 +89,8 @@ function render({ model, el }) {
     if (!column) return;
     const selected = rowIndices(model.get("selected_indices"));
     const counts = new Int32Array(totals.length);
-    for (const row of selected) {
-      const bin = binOfRow[row];
+    for (let i = 0; i < selected.length; i++) {
+      const bin = binOfRow[selected[i]]; // undefined for a row past the end of the table
       if (bin >= 0) counts[bin]++;
     }
     const x = linearScale([edges[0], edges[edges.length - 1]], [MARGIN.left, WIDTH - MARGIN.right]);

@@ -75,7 +75,10 @@ function render({ model, el }) {
   let y = null;
   let xScale = null;
   let yScale = null;
+  let side = 1; // of each point's square, in canvas pixels
+  let pixelOf = new Int32Array(0); // each row's top-left canvas pixel, -1 when not drawn
   let brushed = null; // the selection this view last wrote, to tell it from others
+  let shown = null; // the selection last drawn
 
   function load() {
     table = decodeTable(model.get("data"));
@@ -97,28 +100,34 @@ function render({ model, el }) {
       xKind: x.kind,
       yKind: y.kind,
     });
+    const size = table.length > 100_000 ? 1 : table.length > 10_000 ? 2 : 3;
+    side = Math.max(1, Math.round(size * ratio));
+    pixelOf = pixelPositions(x.values, y.values, { xScale, yScale, ratio, side, canvas });
     draw();
   }
 
   function draw() {
     if (!x || !y) return;
     const selected = rowIndices(model.get("selected_indices"));
+    shown = selected;
     if (!brushed || !sameRows(selected, brushed)) brush.setAttribute("visibility", "hidden");
-    const size = table.length > 100_000 ? 1 : table.length > 10_000 ? 2 : 3;
     const image = context.createImageData(canvas.width, canvas.height);
-    const paint = (rows, color) =>
-      paintPoints(image, x.values, y.values, rows, { xScale, yScale, ratio, size, color });
     if (selected.length) {
-      paint(null, MUTED);
-      paint(selected, COLOR);
+      paintPoints(image, pixelOf, null, side, MUTED);
+      paintPoints(image, pixelOf, selected, side, COLOR);
     } else {
-      paint(null, COLOR);
+      paintPoints(image, pixelOf, null, side, COLOR);
     }
     context.putImageData(image, 0, 0);
-    const shown = selected.length
+    const rows = selected.length
       ? `${selected.length.toLocaleString()} of ${table.length.toLocaleString()} rows selected`
       : `${table.length.toLocaleString()} rows`;
-    caption.textContent = `${shown} · drag to select, click to clear`;
+    caption.textContent = `${rows} · drag to select, click to clear`;
+  }
+
+  /** Redraws unless the selection is the one on screen (say, the kernel echoing this brush). */
+  function onSelection() {
+    if (!shown || !sameRows(rowIndices(model.get("selected_indices")), shown)) draw();
   }
 
   let start = null;
@@ -141,7 +150,7 @@ function render({ model, el }) {
     if (tiny) brush.setAttribute("visibility", "hidden");
     model.set("selected_indices", brushed);
     model.save_changes();
-    draw();
+    onSelection(); // hosts that announce their own change have drawn already
   }
   function pointer(event) {
     const box = svg.getBoundingClientRect();
@@ -173,38 +182,52 @@ function render({ model, el }) {
   model.on("change:data", load);
   model.on("change:x", load);
   model.on("change:y", load);
-  model.on("change:selected_indices", draw);
+  model.on("change:selected_indices", onSelection);
   load();
 
   return () => {
     model.off("change:data", load);
     model.off("change:x", load);
     model.off("change:y", load);
-    model.off("change:selected_indices", draw);
+    model.off("change:selected_indices", onSelection);
     root.remove();
   };
 }
 
 function sameRows(a, b) {
-  return a.length === b.length && a.every((row, i) => row === b[i]);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
-/** Paints one square per row (all rows when `rows` is null) into an ImageData. */
-function paintPoints(image, xs, ys, rows, { xScale, yScale, ratio, size, color }) {
-  const pixels = new Uint32Array(image.data.buffer);
-  const { width, height } = image;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
-  const packed = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
-  const side = Math.max(1, Math.round(size * ratio));
-  const count = rows ? rows.length : xs.length;
-  for (let i = 0; i < count; i++) {
-    const row = rows ? rows[i] : i;
+/**
+ * Where each row's square starts in the canvas (an index into its pixels), or -1 when the
+ * point is missing or off the plot: worked out once per table, so a redraw only copies colours.
+ */
+function pixelPositions(xs, ys, { xScale, yScale, ratio, side, canvas }) {
+  const { width, height } = canvas;
+  const positions = new Int32Array(xs.length);
+  for (let row = 0; row < xs.length; row++) {
     const px = Math.round(xScale(xs[row]) * ratio - side / 2);
     const py = Math.round(yScale(ys[row]) * ratio - side / 2);
-    if (!(px >= 0 && py >= 0 && px + side <= width && py + side <= height)) continue;
-    for (let dy = 0; dy < side; dy++) {
-      pixels.fill(packed, (py + dy) * width + px, (py + dy) * width + px + side);
-    }
+    const inside = px >= 0 && py >= 0 && px + side <= width && py + side <= height;
+    positions[row] = inside ? py * width + px : -1;
+  }
+  return positions;
+}
+
+/** Paints the square of each row (all rows when `rows` is null) into an ImageData. */
+function paintPoints(image, positions, rows, side, color) {
+  const pixels = new Uint32Array(image.data.buffer);
+  const width = image.width;
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(color.slice(i, i + 2), 16));
+  const packed = (255 << 24) | (b << 16) | (g << 8) | r; // little-endian RGBA
+  const count = rows ? rows.length : positions.length;
+  for (let i = 0; i < count; i++) {
+    const at = positions[rows ? rows[i] : i];
+    if (!(at >= 0)) continue; // -1, or a row past the end of the table
+    if (side === 1) pixels[at] = packed;
+    else for (let dy = 0; dy < side; dy++) pixels.fill(packed, at + dy * width, at + dy * width + side);
   }
 }
 
