@@ -1,0 +1,71 @@
+/**
+ * A small orbit control, written out so the widget needs no three.js add-on: drag to turn the
+ * camera around `target`, wheel to zoom, double-click to return to the first view.
+ * `view` is { distance, azimuth, elevation } (radians); `near`/`far` bound the distance.
+ * Returns `dragged()` (did the last press move, so it was no click?) and `dispose()`.
+ */
+function orbitControls(camera, element, view, options) {
+  const { target = [0, 0, 0], near = 2, far = 60, onChange } = options;
+  const first = { ...view };
+  let last = null; // the pointer's previous position while a button is down
+  let travelled = 0;
+
+  function update() {
+    const { distance, azimuth, elevation } = view;
+    camera.position.set(
+      target[0] + distance * Math.cos(elevation) * Math.sin(azimuth),
+      target[1] + distance * Math.sin(elevation),
+      target[2] + distance * Math.cos(elevation) * Math.cos(azimuth),
+    );
+    camera.lookAt(...target);
+    onChange?.();
+  }
+  function onPointerDown(event) {
+    if (event.button !== 0) return;
+    element.setPointerCapture(event.pointerId);
+    last = [event.clientX, event.clientY];
+    travelled = 0;
+  }
+  function onPointerMove(event) {
+    if (!last) return;
+    const dx = event.clientX - last[0];
+    const dy = event.clientY - last[1];
+    last = [event.clientX, event.clientY];
+    travelled += Math.abs(dx) + Math.abs(dy);
+    view.azimuth -= dx * 0.008;
+    view.elevation = Math.min(1.5, Math.max(0.05, view.elevation + dy * 0.008));
+    update();
+  }
+  function onPointerUp() {
+    last = null;
+  }
+  function onWheel(event) {
+    event.preventDefault(); // zoom the scene, not scroll the notebook
+    view.distance = Math.min(far, Math.max(near, view.distance * Math.exp(event.deltaY * 0.001)));
+    update();
+  }
+  function onDoubleClick() {
+    Object.assign(view, first);
+    update();
+  }
+
+  element.addEventListener("pointerdown", onPointerDown);
+  element.addEventListener("pointermove", onPointerMove);
+  element.addEventListener("pointerup", onPointerUp);
+  element.addEventListener("pointercancel", onPointerUp);
+  element.addEventListener("wheel", onWheel, { passive: false });
+  element.addEventListener("dblclick", onDoubleClick);
+  update();
+
+  return {
+    dragged: () => travelled > 4,
+    dispose() {
+      element.removeEventListener("pointerdown", onPointerDown);
+      element.removeEventListener("pointermove", onPointerMove);
+      element.removeEventListener("pointerup", onPointerUp);
+      element.removeEventListener("pointercancel", onPointerUp);
+      element.removeEventListener("wheel", onWheel);
+      element.removeEventListener("dblclick", onDoubleClick);
+    },
+  };
+}
