@@ -397,21 +397,22 @@ def _helper(name: str) -> str:
 def _widget_section(spec: WidgetSpec, template: Template) -> str:
     """What the prompt says about the widget's traits and how its data arrives."""
     parts = [f"The widget `{spec.name}` (Python class `{spec.class_name}`)."]
-    if spec.exports:
-        parts.append(
+    groups = [
+        (
+            spec.exports,
             "Exports: the widget writes them when the user interacts (model.set, then "
-            "model.save_changes()); other widgets and Python read them."
-        )
-        parts += [_trait_line(t) for t in spec.exports]
-    if spec.imports:
-        parts.append(
+            "model.save_changes()); other widgets and Python read them.",
+        ),
+        (
+            spec.imports,
             "Imports: other widgets or Python write them; listen with "
-            'model.on("change:NAME", handler), read them with model.get and redraw.'
-        )
-        parts += [_trait_line(t) for t in spec.imports]
-    if template.options:
-        parts.append("Options: set from Python; read them and redraw when they change.")
-        parts += [_trait_line(t) for t in template.options]
+            'model.on("change:NAME", handler), read them with model.get and redraw.',
+        ),
+        (template.options, "Options: set from Python; read them and redraw when they change."),
+    ]
+    for traits, heading in groups:
+        if traits:
+            parts.append("\n".join([heading, *(_trait_line(t) for t in traits)]))
     if not (spec.exports or spec.imports or template.options):
         parts.append("It has no traits of its own besides `data`.")
     if template.data:
