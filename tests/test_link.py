@@ -261,6 +261,16 @@ print(json.dumps([forward, picker.color]))
     assert_check_clean(project)
 
 
+def test_link_keeps_the_users_edits(vibew, project):
+    ok(vibew, "new", "picker", "--template", "generic", "--exports", "color:str")
+    ok(vibew, "new", "swatch", "--template", "generic", "--imports", "color:str")
+    picker_js = project / "widgets/picker.js"
+    picker_js.write_text(picker_js.read_text() + "// tuned by hand\n")
+    ok(vibew, "link", "picker.color", "swatch.color")
+    assert picker_js.read_text().endswith("// tuned by hand\n")
+    assert_check_clean(project)
+
+
 @pytest.mark.parametrize(
     ("source", "target", "extra", "message"),
     [
