@@ -43,19 +43,3 @@ def vibew(project: Path):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
-
-
-def run_isolated(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run Python in `cwd` as a user's kernel would, with `vibewidget_cli` made unimportable.
-
-    Generated code must work after vibew is uninstalled; a module set to None in sys.modules
-    makes any `import vibewidget_cli` fail, even with the editable install on the path.
-    """
-    guard = "import sys\nsys.modules['vibewidget_cli'] = None\n"
-    return subprocess.run(
-        [sys.executable, "-c", guard + code],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )

@@ -63,3 +63,18 @@ def run_in_kernel(project_dir: Path, code: str, package: str = "widgets") -> dic
         )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_isolated(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run Python in `cwd` as a user's kernel would, with `vibewidget_cli` made unimportable.
+
+    Generated code must work after vibew is uninstalled; a module set to None in sys.modules
+    makes any `import vibewidget_cli` fail, even with the editable install on the path.
+    """
+    return subprocess.run(
+        [sys.executable, "-c", _GUARD + code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from conftest import run_isolated
+from helpers import run_isolated
 
 
 def generate_flights(vibew) -> None:
