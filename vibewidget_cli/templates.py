@@ -93,14 +93,22 @@ def get_template(kind: str) -> Template:
 def choose_template(name: str, description: str) -> Template | None:
     """The template whose keywords the widget's name or description mention, if any.
 
-    The name counts first (`vibew new histogram ...`), then the description.
+    The name counts first (`vibew new histogram ...`), then the description. Within one text
+    the template with the most distinct keywords wins, and of those the one mentioned first:
+    "histogram of delays, filtered by the scatter plot's brush" is a histogram.
     """
     templates = all_templates()
     for text in (name, description):
-        words = set(re.findall(r"[a-z0-9]+", text.lower().replace("_", " ")))
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        best: tuple[int, int] | None = None  # (-distinct keywords, position of the first)
+        chosen = None
         for template in templates.values():
-            if words & set(template.keywords):
-                return template
+            hits = [i for i, word in enumerate(words) if word in template.keywords]
+            score = (-len({words[i] for i in hits}), hits[0]) if hits else None
+            if score is not None and (best is None or score < best):
+                best, chosen = score, template
+        if chosen is not None:
+            return chosen
     return None
 
 
