@@ -1,0 +1,277 @@
+"""The seed's six widgets in a real browser, each driven by a fake model: what the user does
+reaches `save_changes`, what "Python" sets is shown, and cleanup leaves no listener behind."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from conftest import THREE_FILE
+
+from vibewidget_cli.render import render_widget
+from vibewidget_cli.spec import WidgetSpec, parse_trait
+from vibewidget_cli.templates import bind_slots, get_template
+
+AIRLINES = ["AA", "UA", "DL", "WN"]
+# 40 flights: airline i % 4 has 10 rows each, except that rows 36..39 are all UA.
+FLIGHTS = [
+    {
+        "name": "airline",
+        "kind": "category",
+        "values": [1 if row >= 36 else row % 4 for row in range(40)],
+        "categories": AIRLINES,
+    },
+    {"name": "delay", "kind": "number", "values": [row * 1.5 - 10 for row in range(40)]},
+    {"name": "distance", "kind": "number", "values": [100 * row for row in range(40)]},
+]
+PLANETS = [
+    {
+        "name": "name",
+        "kind": "category",
+        "values": [0, 1, 2, 3],
+        "categories": ["Mercury", "Venus", "Earth", "Mars"],
+    },
+    {"name": "radius", "kind": "number", "values": [2440, 6052, 6371, 3390]},
+    {"name": "distance", "kind": "number", "values": [0.39, 0.72, 1.0, 1.52]},
+]
+
+
+def widget_js(kind: str, imports: tuple[str, ...] = ()) -> str:
+    spec = WidgetSpec("w", "", kind, [parse_trait(s, "import") for s in imports])
+    spec.traits += bind_slots(spec, get_template(kind))[1]
+    return render_widget(spec, "widgets")[1].text
+
+
+def canvas_pixels(harness) -> str:
+    return harness.page.evaluate("document.querySelector('#widget canvas').toDataURL()")
+
+
+def drag(page, start, end, steps=12, pause_ms=25, button="left"):
+    page.mouse.move(*start)
+    page.mouse.down(button=button)
+    for i in range(1, steps + 1):
+        t = i / steps
+        page.mouse.move(start[0] + (end[0] - start[0]) * t, start[1] + (end[1] - start[1]) * t)
+        page.wait_for_timeout(pause_ms)
+    page.mouse.up(button=button)
+
+
+def test_painter_paints_raises_lowers_and_follows_python(harness):
+    flat = [[0.0] * 64 for _ in range(64)]
+    harness.mount(widget_js("painter"), {"size": 64, "heightmap": flat})
+    box = harness.page.locator("#widget canvas").bounding_box()
+    start, end = (box["x"] + 100, box["y"] + 100), (box["x"] + 280, box["y"] + 100)
+
+    began = time.monotonic()
+    drag(harness.page, start, end, steps=16, pause_ms=40)
+    took_ms = (time.monotonic() - began) * 1000
+    writes = [s["heightmap"] for s in harness.saved()]
+    # Written while the stroke went on (so a linked 3D view follows), at most every 100 ms.
+    assert len(writes) >= 3
+    assert len(writes) <= took_ms / 100 + 2
+    painted = writes[-1]
+    assert len(painted) == 64 and all(len(row) == 64 for row in painted)
+    assert all(0 <= h <= 1 for row in painted for h in row)
+    # The stroke ran along row 16 (100 px of 384 ≈ cell 16) from column 16 to 46.
+    assert painted[16][30] > 0.2 and painted[16][10] == 0 and painted[40][30] == 0
+    raised = sum(map(sum, painted))
+
+    harness.page.keyboard.down("Shift")
+    drag(harness.page, start, end, steps=4)
+    harness.page.keyboard.up("Shift")
+    lowered = sum(map(sum, harness.last_saved()["heightmap"]))
+    assert lowered < raised
+    drag(harness.page, start, end, steps=4, button="right")
+    assert sum(map(sum, harness.last_saved()["heightmap"])) < lowered
+
+    # Python sets the heightmap: the canvas shows it, and the widget writes nothing back.
+    before, saves = canvas_pixels(harness), harness.save_count()
+    harness.from_python("heightmap", [[0.9] * 64 for _ in range(64)])
+    assert canvas_pixels(harness) != before
+    assert harness.save_count() == saves
+
+    # A new size resamples what is there and writes it.
+    harness.from_python("size", 16)
+    resized = harness.last_saved()["heightmap"]
+    assert len(resized) == 16 and all(len(row) == 16 for row in resized)
+    assert all(abs(h - 0.9) < 1e-9 for row in resized for h in row)
+
+    assert harness.cleanup() == 0
+    assert harness.page.locator("#widget canvas").count() == 0
+    assert not harness.errors
+
+
+def test_dropdown_writes_the_ticked_values_and_shows_pythons(harness):
+    harness.mount_with_table(
+        widget_js("dropdown"), {"column": "", "selected_airlines": []}, FLIGHTS
+    )
+    page = harness.page
+    # One row per airline, the most common first, with its count.
+    labels = page.locator(".vibew-dropdown label")
+    assert labels.evaluate_all("ls => ls.map(l => l.dataset.category)") == ["UA", "AA", "DL", "WN"]
+    assert page.locator("label[data-category=UA] .count").text_content() == "13"
+
+    page.locator("label[data-category=DL] input").check()
+    page.locator("label[data-category=UA] input").check()
+    assert harness.saved() == [{"selected_airlines": ["DL"]}, {"selected_airlines": ["UA", "DL"]}]
+    assert "UA, DL" in page.locator(".vibew-dropdown summary").text_content()
+
+    harness.from_python("selected_airlines", ["WN"])
+    checked = page.locator("input:checked").evaluate_all("boxes => boxes.map(b => b.value)")
+    assert checked == ["WN"]
+    assert len(harness.saved()) == 2
+
+    page.get_by_role("button", name="Clear").click()
+    assert harness.saved()[-1] == {"selected_airlines": []}
+    assert page.locator("input:checked").count() == 0
+
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+def shown_rows(harness) -> list[int]:
+    return harness.page.locator("tbody tr").evaluate_all("rows => rows.map(r => +r.dataset.row)")
+
+
+def test_table_shows_the_rows_in_every_selection_at_once(harness):
+    js = widget_js("table", ("selected_indices", "selected_airlines:list[str]"))
+    state = {
+        "page_size": 20,
+        "category_column": "",
+        "selected_indices": list(range(30)),
+        "selected_airlines": ["UA"],
+    }
+    harness.mount_with_table(js, state, FLIGHTS)
+    caption = harness.page.locator(".vibew-table .pager span")
+    # Brushed rows 0..29 that are UA: 1, 5, ..., 29.
+    assert shown_rows(harness) == list(range(1, 30, 4))
+    assert caption.text_content() == "rows 1\N{EN DASH}8 of 8 (filtered from 40)"
+    # Cells show category text and numbers as numbers.
+    first = harness.page.locator("tbody tr").first.locator("td").all_text_contents()
+    assert first == ["1", "UA", "-8.5", "100"]
+
+    # The brush as Python sends it: one int32 buffer.
+    harness.page.evaluate(
+        "widget.model.fromPython('selected_indices', new DataView(Int32Array.from([2, 5, 9]).buffer))"
+    )
+    assert shown_rows(harness) == [5, 9]
+    # An empty selection filters nothing.
+    harness.from_python("selected_airlines", [])
+    assert shown_rows(harness) == [2, 5, 9]
+    harness.from_python("selected_indices", [])
+    assert shown_rows(harness) == list(range(20))
+    assert caption.text_content() == "rows 1\N{EN DASH}20 of 40"
+    harness.page.get_by_role("button", name="Next").click()
+    assert shown_rows(harness) == list(range(20, 40))
+    assert harness.page.get_by_role("button", name="Next").is_disabled()
+
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+def bars(harness) -> dict[str, tuple[str, str]]:
+    return {
+        rect["category"]: (rect["highlighted"], rect["value"])
+        for rect in harness.page.locator("rect[data-category]").evaluate_all(
+            "rects => rects.map(r => ({ ...r.dataset }))"
+        )
+    }
+
+
+def test_bar_sums_each_category_and_highlights_the_selection(harness):
+    harness.mount_with_table(
+        widget_js("bar", ("selected_planet:str",)),
+        {"category": "", "value": "", "selected_planet": "Earth"},
+        PLANETS,
+    )
+    assert bars(harness) == {
+        "Mercury": ("false", "2440"),
+        "Venus": ("false", "6052"),
+        "Earth": ("true", "6371"),
+        "Mars": ("false", "3390"),
+    }
+    fills = harness.page.locator("rect[data-category]").evaluate_all(
+        "rects => rects.map(r => r.getAttribute('fill'))"
+    )
+    assert len(set(fills)) == 2
+    harness.from_python("selected_planet", "Mars")
+    assert [name for name, (on, _) in bars(harness).items() if on == "true"] == ["Mars"]
+    harness.from_python("selected_planet", "")
+    assert all(on == "false" for on, _ in bars(harness).values())
+    assert harness.cleanup() == 0
+
+    # Several rows per category add up; a list highlights several bars.
+    harness.page.evaluate("document.getElementById('widget').replaceChildren()")
+    harness.mount_with_table(
+        widget_js("bar", ("selected_airlines:list[str]",)),
+        {"category": "", "value": "distance", "selected_airlines": ["AA", "WN"]},
+        FLIGHTS,
+    )
+    totals = {name: float(value) for name, (_, value) in bars(harness).items()}
+    assert totals["AA"] == sum(100 * row for row in range(0, 36, 4))
+    assert totals["UA"] == sum(100 * row for row in [*range(1, 36, 4), 36, 37, 38, 39])
+    assert {name for name, (on, _) in bars(harness).items() if on == "true"} == {"AA", "WN"}
+    assert not harness.errors
+
+
+needs_three = pytest.mark.skipif(not THREE_FILE.is_file(), reason=f"{THREE_FILE} missing")
+
+
+@needs_three
+def test_terrain_redraws_its_mesh_when_the_heightmap_changes(harness):
+    flat = [[0.0] * 16 for _ in range(16)]
+    harness.mount(
+        widget_js("terrain3d"), {"water_level": 0.2, "height_scale": 0.25, "heightmap": flat}
+    )
+    scene = harness.page.locator(".vibew-terrain3d")
+    assert scene.get_attribute("data-height-sum") == "0.000"
+    harness.page.wait_for_timeout(100)  # the first frame
+    before = canvas_pixels(harness)
+
+    hill = [
+        [max(0.0, 1 - ((r - 8) ** 2 + (c - 8) ** 2) / 30) for c in range(16)] for r in range(16)
+    ]
+    harness.from_python("heightmap", hill)
+    assert float(scene.get_attribute("data-height-sum")) == pytest.approx(
+        sum(map(sum, hill)), abs=1e-3
+    )
+    harness.page.wait_for_timeout(100)
+    assert canvas_pixels(harness) != before
+
+    # Dragging orbits the camera: the picture changes again.
+    box = harness.page.locator("#widget canvas").bounding_box()
+    orbited = canvas_pixels(harness)
+    drag(harness.page, (box["x"] + 200, box["y"] + 200), (box["x"] + 320, box["y"] + 180))
+    harness.page.wait_for_timeout(100)
+    assert canvas_pixels(harness) != orbited
+
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+@needs_three
+def test_solar_system_click_selects_a_planet(harness):
+    harness.mount_with_table(widget_js("solar3d"), {"speed": 1.0, "selected_planet": ""}, PLANETS)
+    page = harness.page
+    scene = page.locator(".vibew-solar3d")
+    box = page.locator("#widget canvas").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)  # orbits pause under the pointer
+    page.wait_for_timeout(400)  # data-planets is refreshed every 250 ms
+    planets = {p["name"]: p for p in json.loads(scene.get_attribute("data-planets"))}
+    assert set(planets) == {"Mercury", "Venus", "Earth", "Mars"}
+
+    earth = planets["Earth"]
+    page.mouse.click(box["x"] + earth["x"], box["y"] + earth["y"])
+    assert harness.saved() == [{"selected_planet": "Earth"}]
+    assert scene.get_attribute("data-selected") == "Earth"
+
+    page.mouse.click(box["x"] + 8, box["y"] + 8)  # empty space clears the selection
+    assert harness.saved()[-1] == {"selected_planet": ""}
+
+    harness.from_python("selected_planet", "Mars")
+    assert scene.get_attribute("data-selected") == "Mars"
+    assert "Mars selected" in scene.locator("p").text_content()
+
+    assert harness.cleanup() == 0
+    assert not harness.errors
