@@ -52,7 +52,106 @@ flights.iloc[histogram.selected_indices]
     ),
 ]
 
-NOTEBOOKS = {"flights": FLIGHTS}
+TERRAIN = [
+    md(
+        """\
+# Painter → 3D viewer: 2D canvas → three.js scene
+
+Paint on the canvas (drag to raise the ground, shift-drag or right-drag to lower it): the 3D
+landscape follows while you paint. Drag the 3D view to orbit, wheel to zoom. Run this notebook
+from its own folder, so that `import widgets` finds the generated package."""
+    ),
+    """\
+from widgets.landscape import Landscape
+from widgets.painter import Painter
+from widgets.wiring import link
+
+painter = Painter()
+landscape = Landscape()
+links = link(painter=painter, landscape=landscape)""",
+    "painter",
+    "landscape",
+    md(
+        """\
+The height grid is a list of 64 rows of 64 floats from 0 to 1; set one from Python:
+
+```python
+import numpy as np
+
+x = np.linspace(-1, 1, 64)
+painter.heightmap = (0.9 * np.exp(-4 * (x[:, None] ** 2 + x[None, :] ** 2))).tolist()
+```"""
+    ),
+]
+
+SOLAR = [
+    md(
+        """\
+# Click-to-highlight: 3D scene → chart
+
+Click a planet (the orbits pause while the pointer is over the scene): the bar chart
+highlights its bar. Click empty space to clear. Run this notebook from its own folder, so that
+`import widgets` finds the generated package."""
+    ),
+    """\
+import pandas as pd
+from widgets.planet_chart import PlanetChart
+from widgets.solar_system import SolarSystem
+from widgets.wiring import link
+
+planets = pd.read_csv("planets.csv")
+solar_system = SolarSystem(planets)
+planet_chart = PlanetChart(planets, category="name", value="radius")
+links = link(solar_system=solar_system, planet_chart=planet_chart)""",
+    "solar_system",
+    "planet_chart",
+    md(
+        """\
+The selection is the planet's name; set it from Python and both views follow:
+
+```python
+solar_system.selected_planet = "Saturn"
+planets[planets.name == planet_chart.selected_planet]
+```"""
+    ),
+]
+
+CROSSFILTER = [
+    md(
+        """\
+# Multiple imports: scatter + airline filter → table
+
+Brush the scatter plot and tick airlines: the table shows only the flights in both
+selections (an empty selection filters nothing). Run this notebook from its own folder, so
+that `import widgets` finds the generated package."""
+    ),
+    """\
+import pandas as pd
+from widgets.airline_filter import AirlineFilter
+from widgets.combined_view import CombinedView
+from widgets.scatter import Scatter
+from widgets.wiring import link
+
+flights = pd.read_csv("flights.csv")
+scatter = Scatter(flights, x="distance", y="delay")
+airline_filter = AirlineFilter(flights, column="airline")
+combined_view = CombinedView(flights, category_column="airline", page_size=10)
+links = link(scatter=scatter, airline_filter=airline_filter, combined_view=combined_view)""",
+    "scatter",
+    "airline_filter",
+    "combined_view",
+    md(
+        """\
+The table imports both selections; the same filter in pandas:
+
+```python
+both = flights.iloc[combined_view.selected_indices]
+both[both.airline.isin(combined_view.selected_airlines)]
+```"""
+    ),
+]
+
+NOTEBOOKS = {"flights": FLIGHTS, "terrain": TERRAIN, "solar": SOLAR, "crossfilter": CROSSFILTER}
 
 
 def notebook(name: str, cells: list[str | tuple[str, str]]) -> nbformat.NotebookNode:
