@@ -3,6 +3,7 @@
     harness   function  Harness on a fresh page: .mount(js, state), .saved(), .last_saved(),
                         .from_python(name, value), .cleanup(), .errors; one Chromium (Debian's)
                         serves the session.
+    three_js  function  skips (fails under CI=true) when the local three.js copy is missing.
 
 Each test takes ~1 s. Like tests/e2e, the tests skip when Chromium cannot start, and fail
 under CI=true.
@@ -104,6 +105,13 @@ def _serve_three(route) -> None:
         content_type="text/javascript",
         headers={"Access-Control-Allow-Origin": "*"},
     )
+
+
+@pytest.fixture
+def three_js() -> None:
+    """For widgets that import three.js: skip (fail under CI=true) when its copy is missing."""
+    if not THREE_FILE.is_file():
+        _cannot_start(f"{THREE_FILE} missing (npm ci --prefix tests/e2e/js)")
 
 
 @pytest.fixture

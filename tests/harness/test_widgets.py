@@ -7,7 +7,6 @@ import json
 import time
 
 import pytest
-from conftest import THREE_FILE
 
 from vibewidget_cli.render import render_widget
 from vibewidget_cli.spec import WidgetSpec, parse_trait
@@ -215,10 +214,7 @@ def test_bar_sums_each_category_and_highlights_the_selection(harness):
     assert not harness.errors
 
 
-needs_three = pytest.mark.skipif(not THREE_FILE.is_file(), reason=f"{THREE_FILE} missing")
-
-
-@needs_three
+@pytest.mark.usefixtures("three_js")
 def test_terrain_redraws_its_mesh_when_the_heightmap_changes(harness):
     flat = [[0.0] * 16 for _ in range(16)]
     harness.mount(
@@ -250,7 +246,7 @@ def test_terrain_redraws_its_mesh_when_the_heightmap_changes(harness):
     assert not harness.errors
 
 
-@needs_three
+@pytest.mark.usefixtures("three_js")
 def test_solar_system_click_selects_a_planet(harness):
     harness.mount_with_table(widget_js("solar3d"), {"speed": 1.0, "selected_planet": ""}, PLANETS)
     page = harness.page
