@@ -27,6 +27,8 @@ _STATUS = {
     "update": ("updated", "cyan"),
     "unchanged": ("unchanged", "dim"),
     "kept": ("kept", "dim"),
+    "merged": ("merged", "cyan"),
+    "conflict": ("conflict", "red"),
     "edited": ("replaced", "yellow"),
     "untracked": ("replaced", "yellow"),
 }
@@ -39,7 +41,11 @@ def new(
     exports: Annotated[
         list[str] | None,
         typer.Option(
-            "--exports", "-e", metavar="SPEC", help="Trait it writes: name[:type][=description]."
+            "--exports",
+            "-e",
+            metavar="SPEC",
+            help="Trait it writes: name[:type][=description]. On an existing widget, "
+            "+SPEC adds one and -NAME removes one (your edits are merged).",
         ),
     ] = None,
     imports: Annotated[
@@ -48,7 +54,8 @@ def new(
             "--imports",
             "-i",
             metavar="SPEC",
-            help="Trait it reads: name[:type][=description], or [name=]widget.trait to link.",
+            help="Trait it reads: name[:type][=description], or [name=]widget.trait to link. "
+            "+SPEC and -NAME change an existing widget.",
         ),
     ] = None,
     template: Annotated[
@@ -84,10 +91,26 @@ def new(
 
 
 def _show_changes(changes: list[commands.files.Change]) -> None:
+    """What was written; then, when a merge left conflict markers, where they are, and exit 1."""
     for change in changes:
         if change.status not in {"unchanged", "kept"}:
             label, style = _STATUS[change.status]
             out.print(f"  [{style}]{label:<9}[/] {change.file.path}")
+    conflicted = [change for change in changes if change.status == "conflict"]
+    for change in conflicted:
+        for conflict in change.conflicts:
+            err.print(
+                f"[red]conflict:[/] {change.file.path}:{conflict.start}-{conflict.end}: "
+                "your edits and vibew's change touch the same lines",
+                soft_wrap=True,
+            )
+    if conflicted:
+        err.print(
+            "keep what you want between the <<<<<<< yours and >>>>>>> vibew lines, then delete "
+            "the markers; everything else was merged and written",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
 
 
 def _show_preview(changes: list[commands.files.Change]) -> None:
@@ -96,12 +119,20 @@ def _show_preview(changes: list[commands.files.Change]) -> None:
 
     tree = Tree("[bold]would write[/] (dry run: nothing written)")
     for change in changes:
-        tree.add(f"{change.file.path} [dim]({change.status})[/]")
+        where = ", ".join(f"lines {c.start}-{c.end}" for c in change.conflicts)
+        tree.add(f"{change.file.path} [dim]({change.status}{' at ' + where if where else ''})[/]")
     out.print(tree)
-    for file in commands.preview(changes):
-        lexer = "python" if file.path.endswith(".py") else "javascript"
-        out.rule(file.path)
-        out.print(Syntax(file.text, lexer, theme="ansi_dark", word_wrap=True))
+    for change in changes:
+        if change.status in {"unchanged", "kept"}:
+            continue
+        out.rule(change.file.path)
+        if change.current is None:
+            lexer = "python" if change.file.path.endswith(".py") else "javascript"
+            out.print(Syntax(change.text, lexer, theme="ansi_dark", word_wrap=True))
+        elif out.is_terminal:  # what happens to the text on disk, merges included
+            out.print(Syntax(change.diff(), "diff", theme="ansi_dark", word_wrap=True))
+        else:  # unwrapped, so that it applies as a patch
+            out.print(change.diff(), markup=False, highlight=False, soft_wrap=True, end="")
 
 
 def _show_snippet(outcome: commands.Outcome) -> None:
@@ -210,6 +241,45 @@ def check() -> None:
     out.print("ok: every widget keeps its contract, every link is sound")
 
 
+@app.command()
+def update(
+    name: Annotated[
+        str | None, typer.Argument(help="Only this widget [default: the whole package].")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="Replace files you edited instead of merging.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Show the merged changes as diffs; write nothing.")
+    ] = False,
+) -> None:
+    """Re-render the widgets from vibew.toml with the installed templates, merging your edits."""
+    outcome = commands.update(Path.cwd(), name, force=force, dry_run=dry_run)
+    for note in outcome.notes:
+        out.print(f"[dim]·[/] {escape(note)}")
+    if dry_run:
+        _show_preview(outcome.changes)
+        return
+    if all(change.status in {"unchanged", "kept"} for change in outcome.changes):
+        out.print("up to date: the installed templates make the same files")
+    _show_changes(outcome.changes)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
+) -> None:
+    """Start a widget project: pyproject.toml, the widgets package, an example notebook."""
+    outcome = commands.init_project(path)
+    _show_changes(outcome.changes)
+    where = "" if path.resolve() == Path.cwd().resolve() else f"cd {path} && "
+    out.print(
+        f"\nNext: {where}vibew new scatter --exports selected_indices, "
+        "then open example.ipynb (jupyter lab example.ipynb)",
+        soft_wrap=True,
+    )
+
+
 @app.command("templates")
 def list_templates() -> None:
     """List the built-in templates."""
@@ -244,6 +314,9 @@ def main() -> None:
         err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
-        err.print("[red]interrupted[/]: nothing was half-written")
+        if (Path.cwd() / commands.files.JOURNAL).exists():
+            err.print("[red]interrupted[/]: the next vibew command finishes writing the files")
+        else:
+            err.print("[red]interrupted[/]: nothing was half-written")
         sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

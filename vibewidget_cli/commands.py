@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -20,7 +21,13 @@ from vibewidget_cli.spec import (
     parse_trait,
     parse_trait_ref,
 )
-from vibewidget_cli.templates import all_templates, bind_slots, choose_template, get_template
+from vibewidget_cli.templates import (
+    all_templates,
+    bind_slots,
+    choose_template,
+    get_template,
+    templates_dir,
+)
 
 __all__ = ["all_templates", "get_template", "new_widget", "write"]
 
@@ -36,7 +43,12 @@ class Outcome:
 
 
 def load_project(root: Path, directory: str | None = None) -> Project:
-    project = manifest.load(root) or Project()
+    files.recover(root)
+    project = manifest.load(root)
+    if project is None:
+        if (root / files.BASE_DIR).is_dir():
+            raise UserError(_lost_manifest(root))
+        project = Project()
     if directory is not None:
         if project.widgets and directory != project.directory:
             raise UserError(
@@ -63,8 +75,17 @@ def new_widget(
     """`vibew new`: add a widget to the project (or regenerate it with --force)."""
     project = load_project(root, directory)
     check_widget_name(name)
+    if name in project.widgets and _is_change(exports, imports):
+        spec = project.widgets[name]
+        return _change_widget(
+            root, project, spec, description, exports, imports, template, force, dry_run
+        )
     if name in project.widgets and not force:
-        raise UserError(f"widget {name!r} already exists; use --force to regenerate it")
+        raise UserError(
+            f"widget {name!r} already exists; change its traits with --exports +SPEC or -NAME "
+            "(and --imports), re-render it with `vibew update`, or use --force to regenerate it"
+        )
+    exports, imports = _plain(exports, name), _plain(imports, name)
     outcome = Outcome()
 
     if template is not None:
@@ -119,6 +140,205 @@ def new_widget(
     outcome.project, outcome.widget = project, spec
     outcome.changes = write(root, project, force=force, dry_run=dry_run)
     return outcome
+
+
+def update(
+    root: Path, name: str | None = None, *, force: bool = False, dry_run: bool = False
+) -> Outcome:
+    """`vibew update [NAME]`: re-render from vibew.toml with the installed templates.
+
+    Files the user edited get the template's changes merged in, as when a trait is added.
+    """
+    outcome = Outcome()
+    finished = files.recover(root)
+    if finished:
+        outcome.notes.append(finished)
+    project = manifest.load(root)
+    if project is None:
+        if (root / files.BASE_DIR).is_dir():
+            raise UserError(_lost_manifest(root))
+        raise UserError(
+            f"no {manifest.MANIFEST} in {root}: nothing to update "
+            "(`vibew new` adds a widget here, `vibew init` starts a whole project)"
+        )
+    only = None
+    if name is not None:
+        if name not in project.widgets:
+            known = ", ".join(sorted(project.widgets)) or "none yet"
+            raise UserError(f"no widget named {name!r} (widgets: {known})")
+        only = {f"{project.directory}/{name}.py", f"{project.directory}/{name}.js"}
+        outcome.widget = project.widgets[name]
+    outcome.project = project
+    outcome.changes = write(root, project, force=force, dry_run=dry_run, only=only)
+    return outcome
+
+
+def init_project(root: Path) -> Outcome:
+    """`vibew init [PATH]`: a widget project from the copier template in `templates/project`.
+
+    Copier writes the project's own files (pyproject.toml, .gitignore, example.ipynb); vibew
+    then writes the empty widgets package and vibew.toml the way `vibew new` would, with base
+    copies, so that later commands can merge into them.
+    """
+    import copier  # deferred: only init needs it, and it is slow to import
+
+    source = templates_dir() / "project"
+    if (root / manifest.MANIFEST).exists():
+        raise UserError(f"{root} is already a vibew project: it has a {manifest.MANIFEST}")
+    copied = sorted(
+        path.relative_to(source / "template").as_posix().removesuffix(".jinja")
+        for path in (source / "template").rglob("*")
+        if path.is_file()
+    )
+    widgets = Project().directory
+    clashes = [name for name in [*copied, widgets] if (root / name).exists()]
+    if clashes:
+        raise UserError(
+            f"{root} already has {', '.join(clashes)}; vibew init starts a new project, "
+            "in an empty folder or one without these"
+        )
+    name = re.sub(r"[^A-Za-z0-9]+", "-", root.resolve().name).strip("-").lower() or "widgets"
+    copier.run_copy(
+        str(source), root, data={"project_name": name}, defaults=True, quiet=True, unsafe=False
+    )
+    outcome = Outcome(project=Project())
+    outcome.changes = [
+        files.Change(GeneratedFile(path, (root / path).read_text(encoding="utf-8")), "new")
+        for path in copied
+    ]
+    outcome.changes += write(root, outcome.project)
+    return outcome
+
+
+def _lost_manifest(root: Path) -> str:
+    return (
+        f"{root / manifest.MANIFEST} is missing, but vibew generated files here "
+        f"({files.BASE_DIR}): restore it (e.g. `git checkout {manifest.MANIFEST}`) so vibew can "
+        "tell your edits from its own text, or delete .vibew to start over"
+    )
+
+
+def _is_change(exports: list[str], imports: list[str]) -> bool:
+    """`+SPEC` and `-NAME` change an existing widget's traits; plain specs give the whole list."""
+    specs = [spec.strip() for spec in [*exports, *imports]]
+    changes = [spec for spec in specs if spec.startswith(("+", "-"))]
+    if changes and len(changes) != len(specs):
+        raise UserError(
+            "give either the whole list of traits (NAME[:type]) or changes to it "
+            "(+NAME[:type] adds, -NAME removes), not both"
+        )
+    return bool(changes)
+
+
+def _plain(specs: list[str], widget: str) -> list[str]:
+    """For a widget that does not exist yet `+SPEC` is just SPEC, and `-NAME` a mistake."""
+    for spec in specs:
+        if spec.strip().startswith("-"):
+            raise UserError(f"widget {widget!r} does not exist yet: nothing to remove ({spec})")
+    return [spec.strip().removeprefix("+") for spec in specs]
+
+
+def _change_widget(
+    root: Path,
+    project: Project,
+    spec: WidgetSpec,
+    description: str,
+    exports: list[str],
+    imports: list[str],
+    template: str | None,
+    force: bool,
+    dry_run: bool,
+) -> Outcome:
+    """`vibew new NAME --exports +SPEC -NAME ...`: change a widget's traits, merge into its files.
+
+    Removals go first, so `-color +color:int` changes a trait's type.
+    """
+    if template is not None and template != spec.template:
+        raise UserError(
+            f"{spec.name} is made from the {spec.template} template; "
+            f"use --force to regenerate it from {template}"
+        )
+    chosen = get_template(spec.template)
+    outcome = Outcome()
+    traits = list(spec.traits)
+    links = [link for link in project.links if link.target[0] == spec.name]
+    asked = [("export", item.strip()) for item in exports]
+    asked += [("import", item.strip()) for item in imports]
+    removed = set()
+    for role, item in asked:
+        if item.startswith("-"):
+            trait = _removable(project, spec, item[1:].strip(), role)
+            traits.remove(trait)
+            links = [link for link in links if link.target != (spec.name, trait.name)]
+            removed.add(trait.name)
+            outcome.notes.append(f"removed {role} {trait.name}")
+    for role, item in asked:
+        if not item.startswith("+"):
+            continue
+        parsed = parse_trait(item[1:], "export") if role == "export" else parse_import(item[1:])
+        linked = ""
+        if isinstance(parsed, ImportRef):
+            trait, link = _resolve_import(project, spec.name, parsed)
+            links.append(link)
+            linked = f", linked to {'.'.join(link.source)}"
+        else:
+            trait = parsed
+        if any(t.name == trait.name for t in traits):
+            raise UserError(
+                f"{spec.name} already has a trait {trait.name!r}; "
+                f"to change it, remove it in the same command: -{trait.name} +{item[1:]}"
+            )
+        if trait.name in {option.name for option in chosen.options}:
+            raise UserError(
+                f"trait {trait.name!r} is an option of the {chosen.kind} template; choose another"
+            )
+        traits.append(trait)
+        how = " (inferred from its name)" if trait.inferred else ""
+        outcome.notes.append(f"added {role} {trait.name}: {trait.type}{how}{linked}")
+    if spec.name in project.sources:
+        outcome.notes.append(
+            f"{spec.name}.js came from an LLM: vibew keeps it as it is, so use the changed "
+            "traits in it yourself"
+        )
+
+    changed = WidgetSpec(spec.name, description or spec.description, spec.template, traits)
+    slots, added = bind_slots(changed, chosen)
+    for trait in added:
+        if trait.name in removed:
+            raise UserError(
+                f"the {chosen.kind} template drives {trait.name} ({trait.description}); "
+                "it cannot be removed"
+            )
+    descriptions = {slots[s.name]: s.description for s in chosen.slots if s.name in slots}
+    changed.traits = [
+        replace(t, description=descriptions.get(t.name, "")) if not t.description else t
+        for t in traits
+    ] + added
+    for trait in added:
+        outcome.notes.append(
+            f"added {trait.role} {trait.name}: {trait.type} (the {chosen.kind} template drives it)"
+        )
+
+    project.widgets[spec.name] = changed
+    project.links = [link for link in project.links if link.target[0] != spec.name] + links
+    outcome.project, outcome.widget = project, changed
+    outcome.changes = write(root, project, force=force, dry_run=dry_run)
+    return outcome
+
+
+def _removable(project: Project, spec: WidgetSpec, name: str, role: str) -> TraitSpec:
+    trait = spec.trait(name)
+    if trait is None or trait.role != role:
+        names = ", ".join(t.name for t in spec.traits if t.role == role) or "none"
+        raise UserError(f"{spec.name} has no {role} {name!r} to remove (its {role}s: {names})")
+    readers = [link.target for link in project.links if link.source == (spec.name, name)]
+    if readers:
+        widget, imported = readers[0]
+        raise UserError(
+            f"{spec.name}.{name} is linked to {widget}.{imported}; remove that import first "
+            f"(vibew new {widget} --imports -{imported})"
+        )
+    return trait
 
 
 def _resolve_import(project: Project, name: str, ref: ImportRef) -> tuple[TraitSpec, LinkSpec]:
@@ -191,8 +411,11 @@ def _link_end(project: Project, ref: tuple[str, str], role: str) -> TraitSpec:
 
 def existing_project(root: Path) -> Project:
     """The project at `root`; a user error when there is none."""
+    files.recover(root)  # a write a crash interrupted is finished (or undone) first
     project = manifest.load(root)
     if project is None:
+        if (root / files.BASE_DIR).is_dir():
+            raise UserError(_lost_manifest(root))
         raise UserError(f"no {manifest.MANIFEST} here: create widgets with `vibew new` first")
     return project
 
@@ -239,16 +462,31 @@ def write(
     force: bool = False,
     dry_run: bool = False,
     js_overrides: dict[str, str] | None = None,
+    only: set[str] | None = None,
+    approved: frozenset[str] = frozenset(),
 ) -> list[files.Change]:
-    """Render the whole package from `project` and write what changed; the manifest goes last."""
-    rendered = render_package(project, js_overrides or _kept_js(root, project))
-    changes = files.plan(root, rendered, project.files)
+    """Render the package from `project` (the files in `only`, when given) and write what changed.
+
+    Files the user edited get the changes merged in (conflicts are marked in the file). All files
+    are written as one transaction, the manifest last. `approved`: paths whose new text the user
+    has seen and accepted (`vibew edit`'s diff), written as they are.
+    """
+    rendered = render_package(project, {**_kept_js(root, project), **(js_overrides or {})})
+    if only is not None:
+        rendered = [file for file in rendered if file.path in only]
+    changes = files.plan(root, rendered, project.files, force=force)
+    changes = [
+        files.Change(c.file, "update", c.current)
+        if c.file.path in approved and c.current not in {None, c.file.text}
+        else c
+        for c in changes
+    ]
     if dry_run:
         return changes
     if not force:
         files.refuse_overwrites(changes)
-    project.files = {**project.files, **files.apply(root, changes)}
-    files.atomic_write(root / manifest.MANIFEST, manifest.dumps(project))
+    project.files = {**project.files, **files.hashes(changes)}
+    files.apply(root, changes, manifest=(manifest.MANIFEST, manifest.dumps(project)))
     return changes
 
 

@@ -164,8 +164,19 @@ def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
 
 
 def refuse_overwrites(changes: list[Change]) -> None:
-    """One clear line for the first file that only `--force` may replace."""
+    """One clear line for the first file that only `--force` may replace.
+
+    A file that still has the conflict markers of an earlier merge is not merged again either.
+    """
     for change in changes:
+        if change.current is not None and change.status != "unchanged":
+            lines = change.current.splitlines()
+            marked = [n for n, line in enumerate(lines, 1) if line == f"{CONFLICT_START} yours"]
+            if marked:
+                raise UserError(
+                    f"{change.file.path}:{marked[0]} still has the conflict markers of an earlier "
+                    "merge; keep what you want between them and delete the markers first"
+                )
         if change.status == "untracked":
             raise UserError(
                 f"{change.file.path} exists and was not written by vibew (vibew.toml does not "
@@ -240,6 +251,9 @@ def write_all(root: Path, writes: list[tuple[Path, str]]) -> None:
 def recover(root: Path) -> str | None:
     """Finish or undo the write of a command that was killed; what it did, or None."""
     journal = root / JOURNAL
+    # A kill while the journal itself was being written leaves its temporary file.
+    for orphan in journal.parent.glob(f".{journal.name}.*.tmp"):
+        orphan.unlink(missing_ok=True)
     if not journal.is_file():
         return None
     try:

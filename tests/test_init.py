@@ -1,0 +1,134 @@
+"""`vibew init`: a whole widget project from the copier template, then widgets in it, then the
+example notebook run by a real kernel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from vibewidget_cli.templates import all_templates
+
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def run_notebook(path: Path, extra_cells: list[str] = ()) -> nbformat.NotebookNode:
+    """Execute the notebook (with `extra_cells` appended) in a fresh kernel in its folder."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells += [nbformat.v4.new_code_cell(code) for code in extra_cells]
+    client = NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    return notebook
+
+
+def outputs(cell: nbformat.NotebookNode) -> str:
+    """The text a cell printed or showed."""
+    parts = []
+    for output in cell.get("outputs", []):
+        parts.append(output.get("text", ""))
+        parts.append(output.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def test_init_then_new_then_the_notebook_runs(vibew, project, tmp_path):
+    done = vibew("init", "flights")
+    assert done.returncode == 0, done.stderr
+    root = project / "flights"
+    for name in ["pyproject.toml", ".gitignore", "example.ipynb", "vibew.toml"]:
+        assert (root / name).is_file(), name
+    assert (root / "widgets/__init__.py").is_file()
+
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "flights"
+    assert pyproject["project"]["dependencies"] == ["anywidget>=0.9", "numpy", "pandas"]
+    assert ".vibew/cache/" in (root / ".gitignore").read_text().splitlines()
+    manifest = tomllib.loads((root / "vibew.toml").read_text())
+    assert manifest["directory"] == "widgets" and manifest["widgets"] == {}
+    notebook = nbformat.read(root / "example.ipynb", as_version=4)
+    nbformat.validate(notebook)
+    first = notebook.cells[0]
+    assert first.cell_type == "code" and first.source == "%env ANYWIDGET_HMR=1"
+
+    # Before any widget exists the notebook runs, and says what to do.
+    ran = run_notebook(root / "example.ipynb")
+    assert "ANYWIDGET_HMR=1" in outputs(ran.cells[0])
+    assert "No scatter widget yet" in outputs(ran.cells[-1])
+
+    # The package init wrote is vibew's own: `vibew new` updates it without --force.
+    done = vibew(
+        "new", "scatter", "delay against distance", "--exports", "selected_indices", cwd=root
+    )
+    assert done.returncode == 0, done.stderr
+    assert "updated   widgets/__init__.py" in done.stdout
+    ran = run_notebook(
+        root / "example.ipynb",
+        extra_cells=[
+            "import json\n"
+            "scatter.selected_indices = [0, 2, 4]\n"
+            "print(json.dumps({'class': type(scatter).__name__, 'rows': len(scatter.data),\n"
+            "    'selected': df.iloc[scatter.selected_indices].index.tolist(),\n"
+            "    'esm': 'function render(' in scatter._esm}))"
+        ],
+    )
+    shown = ran.cells[-2]
+    assert any(_WIDGET_VIEW in output.get("data", {}) for output in shown.outputs), shown.outputs
+    result = json.loads(outputs(ran.cells[-1]).strip().splitlines()[-1])
+    assert result == {"class": "Scatter", "rows": 5000, "selected": [0, 2, 4], "esm": True}
+
+
+def test_the_project_builds_a_wheel_with_the_widgets(vibew, project, tmp_path):
+    assert vibew("init").returncode == 0
+    assert vibew("new", "scatter", "--exports", "selected_indices").returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w",
+         str(tmp_path), str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"widgets/scatter.py", "widgets/scatter.js", "widgets/_traits.py"} <= set(names)
+
+
+def test_vibew_new_still_works_without_init(vibew, project):
+    done = vibew("new", "scatter", "--exports", "selected_indices")
+    assert done.returncode == 0, done.stderr
+    assert (project / "vibew.toml").is_file()
+    assert not (project / "pyproject.toml").exists()
+
+
+@pytest.mark.parametrize("existing", ["vibew.toml", "pyproject.toml", "example.ipynb"])
+def test_init_refuses_a_folder_that_has_a_project(vibew, project, existing):
+    (project / existing).write_text("mine\n")
+    done = vibew("init")
+    assert done.returncode == 2
+    assert existing in done.stderr and done.stderr.count("\n") == 1
+    assert [p.name for p in project.iterdir()] == [existing]
+    assert (project / existing).read_text() == "mine\n"
+
+
+def test_the_project_template_is_not_a_widget_template(vibew):
+    assert "project" not in all_templates()
+    done = vibew("templates")
+    assert done.returncode == 0
+    assert "project" not in done.stdout.split()
+
+
+def test_the_cli_starts_without_importing_copier():
+    code = "import sys, vibewidget_cli.cli; print('copier' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
