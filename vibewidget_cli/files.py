@@ -104,7 +104,8 @@ def plan(
             changes.append(Change(file, "new"))
             continue
         current = path.read_text(encoding="utf-8")
-        merged, conflicts = None, ()
+        merged: str | None = None
+        conflicts: tuple[Conflict, ...] = ()
         base = read_base(root, file.path)
         if current == file.text:
             status: Status = "unchanged"
