@@ -532,8 +532,8 @@ def test_selection_from_the_front_end_as_buffer_or_list(scatter):
     sent = _comm_messages(scatter)
     scatter.set_state({"selected_indices": memoryview(np.array([7, 3], dtype=np.int32))})
     assert scatter.selected_indices == [7, 3]
-    # Nothing is sent back but the echo of what the front end set.
-    assert [m["method"] for m, _ in sent] == ["echo_update"]
+    # Nothing is sent back, not even an echo: the selection can be megabytes.
+    assert sent == []
     scatter.set_state({"selected_indices": [1, 2, 3]})
     assert scatter.selected_indices == [1, 2, 3]
     with pytest.raises(traitlets.TraitError):
