@@ -1,0 +1,215 @@
+"""Brush -> linked histogram, timed in real JupyterLab with headless Chromium.
+
+    python benchmarks/interaction.py [--rows 100000 1000000] [--brushes 10]
+
+For each size, a folder gets the widgets `vibew new` writes (scatter exporting
+`selected_indices`, histogram importing it, linked by wiring.py) and a notebook that builds a
+frame (2 float64, 1 int64, 1 text column), makes both widgets, links and displays them.
+JupyterLab and Chromium are started with the e2e helpers (tests/e2e/lab.py). Measured:
+
+- cell start -> first paint: from the first line of the cell that makes and displays the
+  widgets (kernel clock) to the frame after both have drawn their data (page clock; the
+  same machine, so the clocks agree): encoding, transfer, decoding and drawing;
+- brush -> histogram: from the mouse-up that ends a brush on the scatter to the frame after
+  the linked histogram changed its DOM. The selection goes to the kernel as an int32 buffer,
+  crosses `traitlets.link`, and comes back to the histogram: the whole round trip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+
+import lab  # noqa: E402  (the e2e helpers, beside the tests)
+
+TARGET_MS = 250  # brush -> histogram median at 1M rows
+
+SETUP = """\
+import time
+
+import numpy as np
+import pandas as pd
+from widgets.histogram import Histogram
+from widgets.scatter import Scatter
+from widgets.wiring import link
+
+rng = np.random.default_rng(0)
+labels = np.array([f"departure airport {{i:02d}}" for i in range(20)])
+x = rng.normal(size={rows})
+frame = pd.DataFrame({{
+    "x": x,
+    "y": 0.5 * x + rng.normal(size={rows}),
+    "count": rng.integers(0, 1_000_000, {rows}),
+    "label": pd.Series(labels[rng.integers(0, 20, {rows})], dtype="str"),
+}})"""
+
+SHOW = """\
+started = time.time()
+scatter = Scatter(frame, x="x", y="y")
+histogram = Histogram(frame, column="y")
+links = link(scatter=scatter, histogram=histogram)
+display(scatter, histogram)"""
+
+# Installed before the notebook loads: the wall-clock time of the frame after each widget
+# first shows its row count.
+WATCH_FIRST_PAINT = """
+window.vibewPainted = {};
+new MutationObserver(() => {
+  for (const kind of ["scatter", "histogram"]) {
+    const caption = document.querySelector(`.vibew-${kind} p`);
+    if (!window.vibewPainted[kind] && /rows/.test(caption?.textContent ?? "")) {
+      window.vibewPainted[kind] = -1;
+      requestAnimationFrame(() => { window.vibewPainted[kind] = Date.now(); });
+    }
+  }
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+# Each mouse-up, and the frame after the histogram's next DOM change.
+WATCH_BRUSHES = """() => {
+  window.brushTimes = [];
+  let releasedAt = null;
+  window.addEventListener("pointerup", () => { releasedAt = performance.now(); }, true);
+  new MutationObserver(() => {
+    if (releasedAt === null) return;
+    const start = releasedAt;
+    releasedAt = null;
+    requestAnimationFrame(() => window.brushTimes.push(performance.now() - start));
+  }).observe(document.querySelector(".vibew-histogram svg"), { subtree: true, childList: true });
+}"""
+
+
+def make_folder(root: Path, rows: int) -> Path:
+    folder = root / f"rows_{rows}"
+    folder.mkdir()
+    for args in (
+        ("new", "scatter", "points", "--exports", "selected_indices"),
+        ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "vibewidget_cli", *args],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            sys.exit(f"vibew {' '.join(args)} failed:\n{done.stderr}")
+    lab.write_notebook(folder / "bench.ipynb", [SETUP.format(rows=rows), SHOW])
+    return folder
+
+
+def measure(context, server, folder: Path, rows: int, brushes: int) -> dict:
+    page = context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.set_default_timeout(120_000)
+    errors = lab.collect_page_errors(page)
+    page.add_init_script(WATCH_FIRST_PAINT)
+    lab.open_and_run_notebook(
+        page, server.base_url, server.relpath(folder / "bench.ipynb"), timeout=300
+    )
+    page.wait_for_function(
+        "window.vibewPainted.scatter > 0 && window.vibewPainted.histogram > 0", timeout=300_000
+    )
+    started = float(lab.run_code(page, "print(repr(started))"))
+    painted = page.evaluate("Math.max(window.vibewPainted.scatter, window.vibewPainted.histogram)")
+    first_paint = painted - started * 1000
+
+    page.evaluate(WATCH_BRUSHES)
+    svg = page.locator(".vibew-scatter svg")
+    box = svg.bounding_box()
+    caption = page.locator(".vibew-histogram p")
+    selected = []
+    for i in range(brushes):
+        done = page.evaluate("window.brushTimes.length")
+        left, top = 0.15 + 0.02 * i, 0.15 + 0.01 * i
+        page.mouse.move(box["x"] + left * box["width"], box["y"] + top * box["height"])
+        page.mouse.down()
+        page.mouse.move(
+            box["x"] + (left + 0.35) * box["width"],
+            box["y"] + (top + 0.5) * box["height"],
+            steps=5,
+        )
+        page.mouse.up()
+        page.wait_for_function(f"window.brushTimes.length > {done}", timeout=120_000)
+        text = caption.inner_text()
+        selected.append(int(text.split(": ")[1].split(" of ")[0].replace(",", "")))
+    times = page.evaluate("window.brushTimes")
+    # The last brush reached Python on both sides of the link.
+    in_python = lab.run_code(
+        page,
+        "print(len(scatter.selected_indices), bool(histogram.selected_indices == scatter.selected_indices))",
+    )
+    if in_python != f"{selected[-1]} True":
+        sys.exit(f"Python saw {in_python!r}, the histogram shows {selected[-1]} rows")
+    page.close()
+    server.shutdown_kernels()
+    if errors:
+        sys.exit("errors in the page:\n" + "\n".join(errors))
+    return {
+        "rows": rows,
+        "first_paint": first_paint,
+        "median": statistics.median(times),
+        "max": max(times),
+        "selected": statistics.median(selected),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--brushes", type=int, default=10)
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as temp:
+        root, state = Path(temp) / "root", Path(temp) / "state"
+        root.mkdir()
+        folders = {rows: make_folder(root, rows) for rows in args.rows}
+        server = lab.start_jupyter(root, state)
+        try:
+            with sync_playwright() as playwright:
+                context = lab.launch_browser(playwright, Path(temp) / "profile")
+                try:
+                    results = [
+                        measure(context, server, folders[rows], rows, args.brushes)
+                        for rows in args.rows
+                    ]
+                finally:
+                    context.close()
+        finally:
+            server.stop()
+
+    print(f"JupyterLab + headless Chromium, {os.cpu_count()} cores, {args.brushes} brushes each\n")
+    head = (
+        f"{'rows':>10} | {'cell -> first paint':>19} | {'brush -> histogram median':>25} | "
+        f"{'max':>8} | {'rows brushed (median)':>21}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(
+            f"{r['rows']:>10,} | {r['first_paint']:>16.0f} ms | {r['median']:>22.0f} ms | "
+            f"{r['max']:>5.0f} ms | {r['selected']:>21,.0f}"
+        )
+    largest = max(results, key=lambda r: r["rows"])
+    met = largest["median"] <= TARGET_MS
+    print(
+        f"\n{'met ' if met else 'MISSED'}  brush -> histogram median <= {TARGET_MS} ms at "
+        f"{largest['rows']:,} rows: {largest['median']:.0f} ms"
+    )
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
