@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from vibewidget_cli import commands
+from vibewidget_cli import commands, llm
 from vibewidget_cli.errors import UserError
 
 app = typer.Typer(
@@ -32,6 +32,26 @@ _STATUS = {
     "edited": ("replaced", "yellow"),
     "untracked": ("replaced", "yellow"),
 }
+
+
+_Model = Annotated[
+    str | None, typer.Option("--model", help="LLM model (else $VIBEW_MODEL, or gpt-4o-mini).")
+]
+_BaseUrl = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint (else $OPENAI_BASE_URL)."),
+]
+_Retries = Annotated[
+    int,
+    typer.Option("--retries", min=0, help="Times to send failed checks back to the LLM."),
+]
+_AllowNetwork = Annotated[
+    bool,
+    typer.Option("--allow-network", help="Let the LLM's code call fetch/WebSocket (not eval)."),
+]
+_ShowPrompt = Annotated[
+    bool, typer.Option("--show-prompt", help="Print the LLM prompt and stop; no request.")
+]
 
 
 @app.command()
@@ -68,26 +88,170 @@ def new(
     dry_run: Annotated[
         bool, typer.Option(help="Show what would be written; write nothing.")
     ] = False,
+    use_llm: Annotated[
+        bool | None,
+        typer.Option(
+            "--llm/--no-llm",
+            help="Have an LLM write the JavaScript (by default: when OPENAI_API_KEY is set "
+            "and no template fits).",
+        ),
+    ] = None,
+    model: _Model = None,
+    base_url: _BaseUrl = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="FILE",
+            help="CSV, Parquet or JSON whose schema (no cell values) goes into the LLM prompt.",
+        ),
+    ] = None,
+    sample_rows: Annotated[
+        int,
+        typer.Option("--sample-rows", metavar="N", min=0, help="Also show the LLM N rows."),
+    ] = 0,
+    retries: _Retries = 2,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help=f"Ask the LLM again, ignoring {llm.CACHE_DIR}/.")
+    ] = False,
+    allow_network: _AllowNetwork = False,
+    show_prompt: _ShowPrompt = False,
 ) -> None:
     """Create a widget: a Python module with typed traits and its JavaScript module."""
-    outcome = commands.new_widget(
-        Path.cwd(),
-        name,
-        description,
-        exports=exports or [],
-        imports=imports or [],
-        template=template,
-        directory=directory,
-        force=force,
-        dry_run=dry_run,
+    options = llm.Options(
+        use=use_llm,
+        model=model,
+        base_url=base_url,
+        data=data,
+        sample_rows=sample_rows,
+        retries=retries,
+        cache=not no_cache,
+        allow_network=allow_network,
+        show_prompt=show_prompt,
     )
+    with _Waiting() as waiting:
+        outcome = commands.new_widget(
+            Path.cwd(),
+            name,
+            description,
+            exports=exports or [],
+            imports=imports or [],
+            template=template,
+            directory=directory,
+            force=force,
+            dry_run=dry_run,
+            llm_options=options,
+            progress=waiting,
+        )
     for note in outcome.notes:
         out.print(f"[dim]·[/] {escape(note)}")
+    if outcome.prompt is not None:
+        out.print(outcome.prompt, markup=False, highlight=False, soft_wrap=True, end="")
+        return
     if dry_run:
         _show_preview(outcome.changes)
         return
     _show_changes(outcome.changes)
     _show_snippet(outcome)
+
+
+@app.command()
+def edit(
+    name: Annotated[str, typer.Argument(help="The widget to revise.")],
+    instruction: Annotated[str, typer.Argument(help="What to change, in words.")],
+    exports: Annotated[
+        list[str] | None,
+        typer.Option("--exports", "-e", metavar="SPEC", help="A trait the edit adds, written."),
+    ] = None,
+    imports: Annotated[
+        list[str] | None,
+        typer.Option("--imports", "-i", metavar="SPEC", help="A trait the edit adds, read."),
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply without asking.")] = False,
+    model: _Model = None,
+    base_url: _BaseUrl = None,
+    retries: _Retries = 2,
+    allow_network: _AllowNetwork = False,
+    show_prompt: _ShowPrompt = False,
+) -> None:
+    """Have the LLM revise a widget's JavaScript (your edits included); shown as a diff first."""
+    from rich.syntax import Syntax
+
+    options = llm.Options(
+        use=True,
+        model=model,
+        base_url=base_url,
+        retries=retries,
+        allow_network=allow_network,
+        show_prompt=show_prompt,
+    )
+    with _Waiting() as waiting:
+        proposal = commands.propose_edit(
+            Path.cwd(),
+            name,
+            instruction,
+            exports=exports or [],
+            imports=imports or [],
+            llm_options=options,
+            progress=waiting,
+        )
+    if proposal.prompt is not None:
+        out.print(proposal.prompt, markup=False, highlight=False, soft_wrap=True, end="")
+        return
+    for note in proposal.notes:
+        out.print(f"[dim]·[/] {escape(note)}")
+    diff = proposal.diff()
+    if not diff:
+        out.print(f"the answer leaves {proposal.path} as it is: nothing to apply")
+        return
+    out.print(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
+    if not yes and not typer.confirm(f"Apply this change to {proposal.path}?", default=False):
+        out.print("not applied: nothing was written")
+        return
+    _show_changes(commands.apply_edit(Path.cwd(), proposal).changes)
+
+
+class _Waiting:
+    """A spinner with the elapsed time and the streamed token count while the LLM answers."""
+
+    def __init__(self) -> None:
+        self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Waiting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def asking(self, attempt: int, attempts: int, model: str) -> None:
+        if not err.is_terminal:  # a spinner only means something to a person watching
+            return
+        if self._progress is None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                TextColumn("[dim]{task.fields[tokens]} tokens[/]"),
+                console=err,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("", tokens=0)
+        again = f" again ({attempt} of {attempts})" if attempt > 1 else ""
+        self._progress.update(self._task, description=f"asking {model}{again}", tokens=0)
+
+    def tokens(self, count: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, tokens=count)
+
+    def rejected(self, attempt: int, problems: list[str]) -> None:
+        err.print(f"[yellow]answer {attempt} fails the checks; asking again:[/]")
+        for problem in problems:
+            err.print(f"  - {escape(problem)}", soft_wrap=True)
 
 
 def _show_changes(changes: list[commands.files.Change]) -> None:
@@ -314,9 +478,10 @@ def main() -> None:
         err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
+        result = 130
+    if result == 130:  # Ctrl-C: typer turns it into this exit code before it reaches us
         if (Path.cwd() / commands.files.JOURNAL).exists():
             err.print("[red]interrupted[/]: the next vibew command finishes writing the files")
         else:
             err.print("[red]interrupted[/]: nothing was half-written")
-        sys.exit(130)
     sys.exit(result if isinstance(result, int) else 0)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vibewidget_cli import check, files, manifest
+from vibewidget_cli import check, files, llm, manifest
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.manifest import Project
 from vibewidget_cli.render import GeneratedFile, render_package
@@ -22,6 +22,7 @@ from vibewidget_cli.spec import (
     parse_trait_ref,
 )
 from vibewidget_cli.templates import (
+    Template,
     all_templates,
     bind_slots,
     choose_template,
@@ -40,6 +41,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     project: Project | None = None
     widget: WidgetSpec | None = None
+    #: with --show-prompt: the LLM prompt, shown instead of asking
+    prompt: str | None = None
 
 
 def load_project(root: Path, directory: str | None = None) -> Project:
@@ -55,7 +58,7 @@ def load_project(root: Path, directory: str | None = None) -> Project:
                 f"this project's widgets live in {project.directory!r} (vibew.toml); "
                 f"--dir {directory!r} would split them"
             )
-        project.directory = directory.strip("/") or "."
+        project.directory = directory.rstrip("/") or "."
     files.check_inside(root, project.directory)
     return project
 
@@ -71,8 +74,13 @@ def new_widget(
     directory: str | None = None,
     force: bool = False,
     dry_run: bool = False,
+    llm_options: llm.Options | None = None,
+    progress: llm.Progress | None = None,
 ) -> Outcome:
-    """`vibew new`: add a widget to the project (or regenerate it with --force)."""
+    """`vibew new`: add a widget to the project (or regenerate it with --force).
+
+    Its JavaScript comes from a template, or from an LLM (see `llm_options`; by default none).
+    """
     project = load_project(root, directory)
     check_widget_name(name)
     if name in project.widgets and _is_change(exports, imports):
@@ -87,14 +95,8 @@ def new_widget(
         )
     exports, imports = _plain(exports, name), _plain(imports, name)
     outcome = Outcome()
-
-    if template is not None:
-        chosen = get_template(template)
-        outcome.notes.append(f"template {chosen.kind} (--template)")
-    else:
-        chosen = choose_template(name, description) or get_template("generic")
-        reason = "from the name and description" if chosen.kind != "generic" else "no match"
-        outcome.notes.append(f"template {chosen.kind} ({reason})")
+    options = llm_options or llm.Options(use=False)
+    chosen, settings = _choose_source(root, name, description, template, options, outcome)
 
     traits = [parse_trait(spec, "export") for spec in exports]
     links = []
@@ -138,8 +140,231 @@ def new_widget(
     project.sources.pop(name, None)
     project.links = [link for link in project.links if link.target[0] != name] + links
     outcome.project, outcome.widget = project, spec
-    outcome.changes = write(root, project, force=force, dry_run=dry_run)
+    js_overrides = None
+    if settings is not None:
+        js = _llm_js(
+            root, project, spec, chosen, options, settings, outcome, progress, force, dry_run
+        )
+        if js is None:  # --show-prompt
+            return outcome
+        project.sources[name] = "llm"
+        js_overrides = {name: js}
+    outcome.changes = write(root, project, force=force, dry_run=dry_run, js_overrides=js_overrides)
     return outcome
+
+
+def _choose_source(
+    root: Path,
+    name: str,
+    description: str,
+    template: str | None,
+    options: llm.Options,
+    outcome: Outcome,
+) -> tuple[Template, llm.Settings | None]:
+    """The template the widget is rendered from, and the LLM settings when an LLM writes its JS."""
+    matched = choose_template(name, description) if template is None else None
+    if options.show_prompt and options.use is False:
+        raise UserError("--show-prompt shows the LLM's prompt; drop --no-llm")
+    wants_llm = options.use or options.show_prompt
+    if options.use is False or (not wants_llm and (template is not None or matched)):
+        if template is not None:
+            chosen = get_template(template)
+            outcome.notes.append(f"template {chosen.kind} (--template)")
+        else:
+            chosen = matched or get_template("generic")
+            reason = "from the name and description" if matched else "no match"
+            outcome.notes.append(f"template {chosen.kind} ({reason})")
+        if options.data is not None:
+            outcome.notes.append("--data is only read for an LLM's prompt; not used here")
+        return chosen, None
+    settings = llm.settings(root, options)
+    chosen = get_template(template or "generic")
+    if settings.api_key is None and not options.show_prompt:
+        if wants_llm:
+            raise UserError(llm.no_key_message())
+        outcome.notes.append(
+            "template generic (no template fits, and no API key for an LLM: "
+            "set OPENAI_API_KEY to have one write the widget)"
+        )
+        return chosen, None
+    reason = "--llm" if options.use else "--show-prompt" if wants_llm else "no template fits"
+    outcome.notes.append(f"JavaScript by {settings.model} at {settings.endpoint} ({reason})")
+    return chosen, settings
+
+
+def _llm_js(
+    root: Path,
+    project: Project,
+    spec: WidgetSpec,
+    template: Template,
+    options: llm.Options,
+    settings: llm.Settings,
+    outcome: Outcome,
+    progress: llm.Progress | None,
+    force: bool,
+    dry_run: bool,
+) -> str | None:
+    """Checked JavaScript from the LLM (or its cache); None when only the prompt was asked for."""
+    if options.sample_rows and options.data is None:
+        raise UserError("--sample-rows needs --data FILE to take the rows from")
+    schema = llm.read_schema(options.data, options.sample_rows) if options.data else None
+    messages = llm.new_prompt(spec, template, schema, allow_network=options.allow_network)
+    if options.show_prompt:
+        outcome.prompt = llm.show(messages)
+        return None
+    if not force and not dry_run:  # refuse before paying for an answer that cannot be written
+        files.refuse_overwrites(write(root, project, dry_run=True))
+    js, cached = _ask(root, project, spec, template, messages, options, settings, progress, dry_run)
+    if cached:
+        outcome.notes.append(f"answer from {llm.CACHE_DIR}/ (--no-cache asks again)")
+    return js
+
+
+def _ask(
+    root: Path,
+    project: Project,
+    spec: WidgetSpec,
+    template: Template,
+    messages: list[dict[str, str]],
+    options: llm.Options,
+    settings: llm.Settings,
+    progress: llm.Progress | None,
+    dry_run: bool,
+    cache: bool = True,
+) -> tuple[str, bool]:
+    """The LLM's checked answer; when every attempt fails, the last is kept as NAME.rejected.js."""
+    try:
+        return llm.generate(
+            root,
+            settings,
+            messages,
+            spec,
+            template,
+            retries=options.retries,
+            allow_network=options.allow_network,
+            cache=cache and options.cache,
+            save=not dry_run,
+            progress=progress,
+        )
+    except llm.Rejected as rejected:
+        if not dry_run:
+            path = f"{project.directory}/{spec.name}.rejected.js"
+            files.atomic_write(files.check_inside(root, path), rejected.code)
+            rejected.kept = path
+        raise
+
+
+@dataclass
+class EditProposal:
+    """`vibew edit`'s checked answer, waiting for the user's yes."""
+
+    project: Project
+    widget: WidgetSpec
+    path: str
+    before: str
+    after: str
+    links: list[LinkSpec] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: with --show-prompt: the prompt, shown instead of asking
+    prompt: str | None = None
+
+    def diff(self) -> str:
+        import difflib
+
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                f"a/{self.path}",
+                f"b/{self.path}",
+            )
+        )
+
+
+def propose_edit(
+    root: Path,
+    name: str,
+    instruction: str,
+    *,
+    exports: list[str] = (),  # type: ignore[assignment]
+    imports: list[str] = (),  # type: ignore[assignment]
+    llm_options: llm.Options | None = None,
+    progress: llm.Progress | None = None,
+) -> EditProposal:
+    """`vibew edit`: the LLM's revision of the widget's current JS (the user's edits included)."""
+    options = llm_options or llm.Options()
+    project = load_project(root)
+    spec = project.widgets.get(name)
+    if spec is None:
+        known = ", ".join(sorted(project.widgets)) or "none yet"
+        raise UserError(f"no widget named {name!r} (widgets: {known})")
+    if not instruction.strip():
+        raise UserError('say what to change: vibew edit NAME "INSTRUCTION"')
+    path = f"{project.directory}/{name}.js"
+    if not files.check_inside(root, path).is_file():
+        raise UserError(f"{path} is missing; `vibew new {name} --force` writes it again")
+    before = files.check_inside(root, path).read_text(encoding="utf-8")
+    template = get_template(spec.template)
+    proposal = EditProposal(project, spec, path, before, before)
+    added = [parse_trait(s, "export") for s in exports]
+    for text in imports:
+        parsed = parse_import(text)
+        if isinstance(parsed, ImportRef):
+            parsed, link = _resolve_import(project, name, parsed)
+            proposal.links.append(link)
+        added.append(parsed)
+    options_taken = {option.name for option in template.options}
+    for trait in added:
+        if trait.name in options_taken:
+            raise UserError(f"trait {trait.name!r} is an option of the {template.kind} template")
+        proposal.notes.append(f"adds {trait.role} {trait.name}: {trait.type}")
+    check_unique(spec.traits + added)
+    proposal.widget = replace(spec, traits=spec.traits + added)
+
+    settings = llm.settings(root, options)
+    if settings.api_key is None and not options.show_prompt:
+        raise UserError(llm.no_key_message())
+    messages = llm.edit_prompt(
+        proposal.widget, template, before, instruction, allow_network=options.allow_network
+    )
+    if options.show_prompt:
+        proposal.prompt = llm.show(messages)
+        return proposal
+    proposal.notes.append(f"asking {settings.model} at {settings.endpoint}")
+    proposal.after, _ = _ask(
+        root,
+        project,
+        proposal.widget,
+        template,
+        messages,
+        options,
+        settings,
+        progress,
+        dry_run=False,
+        cache=False,  # an edit answers this file as it is now: nothing to re-use
+    )
+    return proposal
+
+
+def apply_edit(root: Path, proposal: EditProposal) -> Outcome:
+    """Write the accepted revision as the widget's JS and its new base.
+
+    The Python module is rendered again only when the edit added traits.
+    """
+    project, spec = proposal.project, proposal.widget
+    traits_added = spec.traits != project.widgets[spec.name].traits
+    project.widgets[spec.name] = spec
+    project.links += proposal.links
+    project.sources[spec.name] = "llm"
+    only = None if traits_added else {proposal.path}
+    changes = write(
+        root,
+        project,
+        js_overrides={spec.name: proposal.after},
+        only=only,
+        approved=frozenset({proposal.path}),
+    )
+    return Outcome(changes=changes, notes=proposal.notes, project=project, widget=spec)
 
 
 def update(
@@ -501,4 +726,4 @@ def _kept_js(root: Path, project: Project) -> dict[str, str]:
 
 
 def preview(changes: list[files.Change]) -> list[GeneratedFile]:
-    return [change.file for change in changes if change.status != "unchanged"]
+    return [change.file for change in changes if change.status not in {"unchanged", "kept"}]

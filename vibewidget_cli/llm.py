@@ -390,11 +390,16 @@ def _trait_line(trait: TraitSpec) -> str:
     return f"- `{trait.name}` ({trait.type}).{about} Its value is {how.replace('{n}', trait.name)}"
 
 
-def _helper(name: str) -> str:
-    return (templates_dir() / "_shared" / name).read_text(encoding="utf-8").rstrip()
+def _helper(name: str, current: str) -> str:
+    """A shared helper's code to copy, unless the current file has a function of that name."""
+    code = (templates_dir() / "_shared" / name).read_text(encoding="utf-8").rstrip()
+    function = re.search(r"^function (\w+)\(", code, re.M)
+    if function and f"function {function[1]}(" in current:
+        return f"(the current file has `{function[1]}` already)"
+    return f"```js\n{code}\n```"
 
 
-def _widget_section(spec: WidgetSpec, template: Template) -> str:
+def _widget_section(spec: WidgetSpec, template: Template, current: str = "") -> str:
     """What the prompt says about the widget's traits and how its data arrives."""
     parts = [f"The widget `{spec.name}` (Python class `{spec.class_name}`)."]
     groups = [
@@ -424,13 +429,11 @@ def _widget_section(spec: WidgetSpec, template: Template) -> str:
             'int32 values, "bool" uint8, "time" float64 milliseconds since the epoch, '
             '"category" int32 codes into `categories` (-1 when missing). Copy this helper into '
             'the module and decode with `decodeTable(model.get("data"))`; listen to '
-            '"change:data".\n```js\n' + _helper("table.js") + "\n```"
+            '"change:data".\n' + _helper("table.js", current)
         )
     if any(is_row_selection(t) for t in spec.traits):
         parts.append(
-            "Copy this helper too, for the row selections:\n```js\n"
-            + _helper("indices.js")
-            + "\n```"
+            "Copy this helper too, for the row selections:\n" + _helper("indices.js", current)
         )
     return "\n\n".join(parts)
 
@@ -481,7 +484,7 @@ def edit_prompt(
         "Keep everything the change does not touch as it is, including edits by hand, and "
         "answer with the whole revised file.",
         "",
-        _widget_section(spec, template),
+        _widget_section(spec, template, current),
         "",
         f"The current file, {spec.name}.js:",
         "```js",
@@ -650,6 +653,8 @@ def generate(
                 record = {"model": settings.model, "prompt_version": PROMPT_VERSION, "code": code}
                 atomic_write(path, json.dumps(record, indent=1) + "\n")
             return code, False
+        if attempt == attempts:
+            break
         progress.rejected(attempt, problems)
         conversation += [
             {"role": "assistant", "content": answer},
