@@ -79,6 +79,7 @@ function render({ model, el }) {
   let pixelOf = new Int32Array(0); // each row's top-left canvas pixel, -1 when not drawn
   let brushed = null; // the selection this view last wrote, to tell it from others
   let shown = null; // the selection last drawn
+  let frame = 0; // the animation frame a redraw waits for, if any
 
   function load() {
     table = decodeTable(model.get("data"));
@@ -125,9 +126,16 @@ function render({ model, el }) {
     caption.textContent = `${rows} · drag to select, click to clear`;
   }
 
-  /** Redraws unless the selection is the one on screen (say, the kernel echoing this brush). */
+  /**
+   * Redraws at the next frame, once however many changes come before it, and not at all when
+   * the selection is the one on screen (say, the kernel echoing this view's brush back).
+   */
   function onSelection() {
-    if (!shown || !sameRows(rowIndices(model.get("selected_indices")), shown)) draw();
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!shown || !sameRows(rowIndices(model.get("selected_indices")), shown)) draw();
+    });
   }
 
   let start = null;
@@ -149,8 +157,8 @@ function render({ model, el }) {
     start = null;
     if (tiny) brush.setAttribute("visibility", "hidden");
     model.set("selected_indices", brushed);
-    model.save_changes();
-    onSelection(); // hosts that announce their own change have drawn already
+    model.save_changes(); // sent before the redraw, which waits for the next frame
+    onSelection();
   }
   function pointer(event) {
     const box = svg.getBoundingClientRect();
@@ -186,6 +194,7 @@ function render({ model, el }) {
   load();
 
   return () => {
+    cancelAnimationFrame(frame);
     model.off("change:data", load);
     model.off("change:x", load);
     model.off("change:y", load);

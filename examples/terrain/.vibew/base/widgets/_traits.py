@@ -83,7 +83,11 @@ class RowIndices(traitlets.TraitType):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.tag(to_json=_indices_to_json, from_json=_indices_from_json)
+        # No echo of a front end's own selection back to it: it can be megabytes, and it
+        # would delay the linked widgets' update, queued behind it.
+        self.tag(
+            to_json=_indices_to_json, from_json=_indices_from_json, echo_update=False
+        )
 
     def make_dynamic_default(self) -> Rows:
         return _rows(np.empty(0, dtype=np.int32))

@@ -70,9 +70,16 @@ function render({ model, el }) {
       const [x, y] = [(hover[0] + 0.5) * scale, (hover[1] + 0.5) * scale];
       context.beginPath();
       context.arc(x, y, brushRadius() * scale, 0, 2 * Math.PI);
-      context.strokeStyle = "rgba(255, 255, 255, 0.85)";
-      context.lineWidth = ratio;
-      context.stroke();
+      // A light ring on a dark one shows on sea and snow alike.
+      const rings = [
+        ["rgba(0, 0, 0, 0.45)", 3],
+        ["rgba(255, 255, 255, 0.9)", 1],
+      ];
+      for (const [color, width] of rings) {
+        context.strokeStyle = color;
+        context.lineWidth = width * ratio;
+        context.stroke();
+      }
     }
     caption.textContent = `${rows} × ${cols} cells`;
   }
