@@ -190,7 +190,10 @@ def main() -> None:
         finally:
             server.stop()
 
-    print(f"JupyterLab + headless Chromium, {os.cpu_count()} cores, {args.brushes} brushes each\n")
+    print(
+        f"JupyterLab + headless Chromium, {os.cpu_count()} cores (load average "
+        f"{os.getloadavg()[0]:.1f}: other processes slow every figure), {args.brushes} brushes each\n"
+    )
     head = (
         f"{'rows':>10} | {'cell -> first paint':>19} | {'brush -> histogram median':>25} | "
         f"{'max':>8} | {'rows brushed (median)':>21}"

@@ -188,7 +188,8 @@ def main() -> None:
         browser.close()
 
     print(
-        f"Chromium {version} (headless, software canvas), {os.cpu_count()} cores; ms in the page\n"
+        f"Chromium {version} (headless, software canvas), {os.cpu_count()} cores (load average "
+        f"{os.getloadavg()[0]:.1f}); ms in the page\n"
     )
     head = (
         f"{'rows':>10} | {'scatter first':>13} | {'redraw':>7} | {'brush med':>9} | "

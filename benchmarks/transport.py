@@ -179,7 +179,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         traits = load_traits_module(Path(folder))
     print(
-        f"pandas {pd.__version__}, numpy {np.__version__}, {os.cpu_count()} cores; "
+        f"pandas {pd.__version__}, numpy {np.__version__}, {os.cpu_count()} cores (load average "
+        f"{os.getloadavg()[0]:.1f}); "
         f"median of {args.repeat} runs (3 for the slow JSON paths)\n"
     )
     results = [table_rows(traits, rows, args.repeat) for rows in args.rows]

@@ -469,6 +469,12 @@ def test_selection_rejects_what_is_not_row_positions(scatter, value, message):
     assert scatter.selected_indices.tolist() == [4]  # unchanged
 
 
+def test_even_a_read_only_rows_array_is_validated(scatter, traits):
+    forged = np.frombuffer(np.array([3, -1], dtype=np.int32).tobytes(), dtype=np.int32)
+    with pytest.raises(traitlets.TraitError, match="not -1"):
+        scatter.selected_indices = forged.view(traits.Rows)
+
+
 def test_selection_compares_like_a_list_and_computes_like_an_array(scatter):
     scatter.selected_indices = [0, 2, 5]
     rows = scatter.selected_indices
