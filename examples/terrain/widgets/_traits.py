@@ -93,8 +93,6 @@ class RowIndices(traitlets.TraitType):
         return _rows(np.empty(0, dtype=np.int32))
 
     def validate(self, obj: Any, value: Any) -> Rows:
-        if _frozen_rows(value):
-            return value  # validated when it was made, and no one can change it since
         try:
             array = np.asarray(value)
         except (TypeError, ValueError):
@@ -111,6 +109,8 @@ class RowIndices(traitlets.TraitType):
                 f"The '{self.name}' trait of {type(obj).__name__} takes row positions from "
                 f"0 to {_INT32.max}, not {low if low < 0 else high}."
             )
+        if _frozen_rows(value):
+            return value  # no one can change it: share it, as a link does
         # A copy, so later changes to `value` stay out of the selection.
         return _rows(array.astype(np.int32))
 
