@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -43,3 +44,24 @@ def vibew(project: Path):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
+
+
+def cannot_start(reason: str) -> None:
+    """A browser test that cannot start: skipped on a developer's machine, failed under CI."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"cannot start (CI=true, so this fails instead of skipping): {reason}")
+    pytest.skip(f"cannot start: {reason}")
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright per test process, shared by the harness and e2e tests: its sync API
+    refuses to start a second one while the first runs."""
+    try:
+        from playwright.sync_api import sync_playwright
+
+        driver = sync_playwright().start()
+    except Exception as exc:  # an import error or a driver that does not start
+        cannot_start(f"Playwright did not start: {exc}")
+    yield driver
+    driver.stop()

@@ -24,6 +24,13 @@ def pytest_configure(config):
     )
 
 
+def pytest_collection_modifyitems(items):
+    # One worker runs every browser test, so one JupyterLab and one Chromium serve them all.
+    for item in items:
+        if "tests/e2e/" in item.nodeid:
+            item.add_marker(pytest.mark.xdist_group("jupyterlab"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -65,25 +72,10 @@ def jupyter_dir(jupyter_server, request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _playwright():
-    pw, problem = None, None
-    try:
-        from playwright.sync_api import sync_playwright
-
-        pw = sync_playwright().start()
-    except Exception as exc:
-        problem = f"Playwright did not start: {exc}"
-    if problem:
-        lab.cannot_start(problem)
-    yield pw
-    pw.stop()
-
-
-@pytest.fixture(scope="session")
-def browser_context(_playwright, tmp_path_factory):
+def browser_context(playwright_driver, tmp_path_factory):
     ctx, problem = None, None
     try:
-        ctx = lab.launch_browser(_playwright, tmp_path_factory.mktemp("chromium_profile"))
+        ctx = lab.launch_browser(playwright_driver, tmp_path_factory.mktemp("chromium_profile"))
     except Exception as exc:
         problem = f"Chromium did not start: {exc}"
     if problem:

@@ -71,25 +71,17 @@ class Harness:
 
 
 @pytest.fixture(scope="session")
-def _browser():
+def _browser(playwright_driver):
     if not Path(CHROMIUM).exists():
         _cannot_start(f"{CHROMIUM} not found (apt-get install -y chromium)")
     try:
-        from playwright.sync_api import sync_playwright
-
-        playwright = sync_playwright().start()
-    except Exception as exc:  # an import error or a driver that does not start
-        _cannot_start(f"Playwright did not start: {exc}")
-    try:
-        browser = playwright.chromium.launch(
+        browser = playwright_driver.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
     except Exception as exc:
-        playwright.stop()
         _cannot_start(f"Chromium did not start: {exc}")
     yield browser
     browser.close()
-    playwright.stop()
 
 
 def _serve_page(route) -> None:
