@@ -723,7 +723,3 @@ def _kept_js(root: Path, project: Project) -> dict[str, str]:
         if base is not None:
             kept[name] = base
     return kept
-
-
-def preview(changes: list[files.Change]) -> list[GeneratedFile]:
-    return [change.file for change in changes if change.status not in {"unchanged", "kept"}]

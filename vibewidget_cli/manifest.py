@@ -21,7 +21,7 @@ class Project:
     directory: str = "widgets"
     widgets: dict[str, WidgetSpec] = field(default_factory=dict)
     links: list[LinkSpec] = field(default_factory=list)
-    #: path → sha256 of the text vibew last wrote there
+    #: path → sha256 of the text vibew generated there (its base, kept in .vibew/base/)
     files: dict[str, str] = field(default_factory=dict)
     #: widget name → where its JS came from when not from its template ("llm")
     sources: dict[str, str] = field(default_factory=dict)
