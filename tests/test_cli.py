@@ -25,7 +25,7 @@ def test_new_writes_the_widget_the_package_and_the_manifest(vibew, project):
     for path in ("widgets/scatter.py", "widgets/scatter.js", "widgets/__init__.py"):
         assert path in done.stdout
         assert (project / path).is_file()
-    assert "from widgets.scatter import Scatter" in done.stdout  # the notebook snippet
+    assert "from widgets import Scatter" in done.stdout  # the notebook snippet
     assert "from .scatter import Scatter" in (project / "widgets/__init__.py").read_text()
 
     manifest = tomllib.loads((project / "vibew.toml").read_text())
@@ -133,7 +133,7 @@ def test_custom_dir_and_template_choice(vibew, project):
     assert done.returncode == 0, done.stderr
     assert "template histogram" in done.stdout
     assert (project / "src/charts/delays.py").is_file()
-    assert "from src.charts.delays import Delays" in done.stdout
+    assert "from src.charts import Delays" in done.stdout
     fallback = vibew("new", "thing", "something unusual")
     assert "template generic" in fallback.stdout
 
@@ -177,3 +177,27 @@ def test_help_exits_0(vibew):
         done = vibew(*args)
         assert done.returncode == 0, args
         assert "Usage" in done.stdout
+
+
+def test_the_snippet_for_a_linked_widget_makes_every_widget_the_links_need(vibew, project):
+    vibew("new", "scatter", "--exports", "selected_indices")
+    vibew("new", "picker", "dropdown of airlines", "--exports", "selected_airlines")
+    done = vibew(
+        "new",
+        "view",
+        "table",
+        "--imports",
+        "scatter.selected_indices",
+        "--imports",
+        "picker.selected_airlines",
+    )
+    assert done.returncode == 0, done.stderr
+    snippet = done.stdout.split("In a notebook:")[1]
+    assert "from widgets import Picker, Scatter, View" in snippet
+    for line in (
+        "scatter = Scatter(df)",
+        "picker = Picker(df)",
+        "view = View(df)",
+        "links = link(picker=picker, scatter=scatter, view=view)",
+    ):
+        assert line in snippet

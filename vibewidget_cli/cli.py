@@ -302,20 +302,12 @@ def _show_preview(changes: list[commands.files.Change]) -> None:
 def _show_snippet(outcome: commands.Outcome) -> None:
     from rich.syntax import Syntax
 
-    project, widget = outcome.project, outcome.widget
-    assert project is not None and widget is not None
-    package = project.directory.replace("/", ".")
-    lines = [f"from {package}.{widget.name} import {widget.class_name}", ""]
-    data = "df" if commands.get_template(widget.template).data else ""
-    lines.append(f"{widget.name} = {widget.class_name}({data})")
-    linked = sorted({n for link in project.links for n in (link.source[0], link.target[0])})
-    if widget.name in linked:
-        lines += ["", f"from {package}.wiring import link", ""]
-        args = ", ".join(f"{n}={n}" for n in linked)
-        lines.append(f"links = link({args})")
-    lines.append(widget.name)
+    from vibewidget_cli.render import notebook_snippet
+
+    assert outcome.project is not None and outcome.widget is not None
+    snippet = notebook_snippet(outcome.project, outcome.widget.name)
     out.print("\n[bold]In a notebook:[/]")
-    out.print(Syntax("\n".join(lines), "python", theme="ansi_dark"))
+    out.print(Syntax(snippet.rstrip(), "python", theme="ansi_dark", word_wrap=True))
 
 
 @app.command("link")
