@@ -271,3 +271,62 @@ def test_solar_system_click_selects_a_planet(harness):
 
     assert harness.cleanup() == 0
     assert not harness.errors
+
+
+# Counts WebGL frames: three.js clears the canvas once at the start of each render.
+COUNT_RENDERS = """() => {
+  window.renders = 0;
+  const clear = WebGL2RenderingContext.prototype.clear;
+  WebGL2RenderingContext.prototype.clear = function (...args) {
+    window.renders++;
+    return clear.apply(this, args);
+  };
+}"""
+
+
+@pytest.mark.usefixtures("three_js")
+def test_solar_system_renders_only_when_the_picture_changes(harness):
+    page = harness.page
+    page.evaluate(COUNT_RENDERS)
+    harness.mount_with_table(widget_js("solar3d"), {"speed": 1.0, "selected_planet": ""}, PLANETS)
+    scene = page.locator(".vibew-solar3d")
+    renders = lambda: page.evaluate("window.renders")  # noqa: E731
+    page.wait_for_function("window.renders >= 10")  # the orbits move
+
+    # Paused under the pointer: no frame is rendered, and data-planets says where they stopped.
+    box = page.locator("#widget canvas").bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.wait_for_timeout(100)
+    still, where = renders(), scene.get_attribute("data-planets")
+    page.wait_for_timeout(600)
+    assert renders() == still
+    assert scene.get_attribute("data-planets") == where
+
+    # A selection, or a turn of the camera, renders again (once the turn is over, nothing).
+    harness.from_python("selected_planet", "Mars")
+    page.wait_for_timeout(100)
+    assert renders() == still + 1
+    drag(page, (box["x"] + 200, box["y"] + 200), (box["x"] + 300, box["y"] + 200), steps=5)
+    page.wait_for_timeout(100)
+    turned = renders()
+    assert turned > still + 1
+    assert scene.get_attribute("data-planets") != where  # the camera moved
+    page.wait_for_timeout(400)
+    assert renders() == turned
+
+    # Speed 0 stops the orbits once the pointer has gone; speed 1 starts them again.
+    harness.from_python("speed", 0)
+    page.mouse.move(box["x"] + box["width"] + 50, box["y"] + 5)
+    page.wait_for_timeout(100)
+    stopped = renders()
+    page.wait_for_timeout(500)
+    assert renders() == stopped
+    harness.from_python("speed", 1)
+    page.wait_for_function(f"window.renders >= {stopped + 5}")
+
+    assert harness.cleanup() == 0
+    page.wait_for_timeout(100)
+    gone = renders()
+    page.wait_for_timeout(300)
+    assert renders() == gone
+    assert not harness.errors
