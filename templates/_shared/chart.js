@@ -42,9 +42,21 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-function formatTick(value, kind) {
+const TICK_UNITS = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1e4 ? value.toExponential(1) : String(value);
+  const magnitude = Math.abs(value);
+  const unit = magnitude >= 1e4 ? TICK_UNITS.find(([size]) => magnitude >= size) : null;
+  if (!unit) return String(value);
+  // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
+  return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
