@@ -196,9 +196,9 @@ def test_histogram_counts_a_selection_from_python_like_numpy(harness, generated,
 @pytest.mark.parametrize(
     ("replacement", "caption"),
     [
-        (pd.DataFrame({"x": [1.5], "y": [2.0]}), "1 rows"),
-        (pd.DataFrame({"x": pd.Series([], dtype=float), "y": pd.Series([], dtype=float)}), "0 rows"),
-        (pd.DataFrame({"x": [np.nan, np.nan], "y": [1.0, 2.0]}), "2 rows"),
+        (pd.DataFrame({"x": [1.5], "y": [2.0]}), "0 of 1 row selected"),
+        (pd.DataFrame({"x": pd.Series([], dtype=float), "y": pd.Series([], dtype=float)}), "0 of 0 rows selected"),
+        (pd.DataFrame({"x": [np.nan, np.nan], "y": [1.0, 2.0]}), "0 of 2 rows selected"),
         (pd.DataFrame(), "Pass a DataFrame with two numeric columns."),
     ],
     ids=["one-row", "empty", "all-nan", "no-columns"],
@@ -219,6 +219,6 @@ def test_a_frame_replaced_after_display(harness, generated, frame, replacement, 
         }""",
         after,
     )
-    # The old selection's rows past the new table's end are skipped, not drawn.
+    # The old selection's rows past the new table's end are neither drawn nor counted.
     assert caption in harness.page.locator(".vibew-scatter p").inner_text()
     assert harness.errors == []

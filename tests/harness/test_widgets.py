@@ -330,3 +330,97 @@ def test_solar_system_renders_only_when_the_picture_changes(harness):
     page.wait_for_timeout(300)
     assert renders() == gone
     assert not harness.errors
+
+
+def test_captions_count_only_rows_that_exist_in_the_singular_too(harness):
+    page = harness.page
+    harness.mount_with_table(
+        widget_js("histogram", ("selected_indices",)),
+        {"column": "delay", "bins": 10, "selected_indices": [0, 1, 2, 45]},
+        FLIGHTS,
+    )
+    caption = page.locator(".vibew-histogram p")
+    assert caption.text_content() == "delay: 3 of 40 rows selected"  # row 45 is not in the table
+    one_row = [{"name": "delay", "kind": "number", "values": [4.0]}]
+    page.evaluate("(columns) => widget.model.fromPython('data', encodeTable(columns))", one_row)
+    assert caption.text_content() == "delay: 1 of 1 row selected"
+    harness.from_python("selected_indices", [])
+    assert caption.text_content() == "delay: 1 row"
+    assert harness.cleanup() == 0
+
+    page.evaluate("document.getElementById('widget').replaceChildren()")
+    harness.mount_with_table(
+        widget_js("table", ("selected_indices",)),
+        {"page_size": 5, "category_column": "", "selected_indices": [7]},
+        FLIGHTS,
+    )
+    pager = page.locator(".vibew-table .pager span")
+    assert pager.text_content() == "row 1 of 1 (filtered from 40)"
+    harness.from_python("selected_indices", [])
+    page.get_by_role("button", name="Next").click()
+    assert pager.text_content() == "rows 6\N{EN DASH}10 of 40"
+    assert harness.cleanup() == 0
+
+    page.evaluate("document.getElementById('widget').replaceChildren()")
+    harness.mount_with_table(
+        widget_js("dropdown"), {"column": "", "selected_airlines": []}, FLIGHTS
+    )
+    summary = page.locator(".vibew-dropdown summary")
+    assert summary.text_content() == "airlineall 4 values (none chosen)"
+    assert page.locator("label[data-category=UA] .count").get_attribute("title") == "13 rows"
+    page.locator("label[data-category=DL] input").check()
+    assert summary.text_content() == "airlineDL \N{MIDDLE DOT} 9 rows"
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+def test_table_numbers_share_their_decimals_and_sit_right(harness):
+    columns = [
+        {"name": "delay", "kind": "number", "values": [21, 5.5, 0.1 + 0.2]},
+        {"name": "price", "kind": "number", "values": [3.25, 1.5, 2]},
+        {"name": "seats", "kind": "number", "values": [1000, 2, 30]},
+        {"name": "share", "kind": "number", "values": [0.0042, 0.013, 0.0301]},
+    ]
+    harness.mount_with_table(widget_js("table"), {"page_size": 20, "category_column": ""}, columns)
+    cells = harness.page.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.cells].slice(1).map(c => c.textContent))"
+    )
+    assert cells == [
+        ["21.0", "3.25", "1,000", "0.0042"],
+        ["5.5", "1.50", "2", "0.0130"],
+        ["0.3", "2.00", "30", "0.0301"],
+    ]
+    aligned = harness.page.locator("tbody td, thead th").evaluate_all(
+        "cells => cells.map(c => getComputedStyle(c).textAlign)"
+    )
+    assert set(aligned) == {"right"}
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+def svg_texts(harness) -> list[str]:
+    return harness.page.locator("svg text").all_text_contents()
+
+
+def test_bar_ticks_read_as_60k_and_level_names_leave_no_empty_room(harness):
+    harness.mount_with_table(
+        widget_js("bar"), {"category": "", "value": "distance", "selected_planet": ""}, FLIGHTS
+    )
+    svg = harness.page.locator(".vibew-bar svg")
+    assert {"0", "10k", "20k", "30k"} <= set(svg_texts(harness))
+    assert not [text for text in svg_texts(harness) if "e+" in text]
+    assert svg.get_attribute("height") == "260"
+    assert harness.page.locator(".vibew-bar p").text_content() == "4 bars by airline"
+    # A bar per name: ten names are tilted to fit, with room under the axis for them.
+    names = [f"carrier {i}" for i in range(10)]
+    many = [
+        {"name": "carrier", "kind": "category", "values": list(range(10)), "categories": names},
+        {"name": "flights", "kind": "number", "values": [1.2e6 * (i + 1) for i in range(10)]},
+    ]
+    harness.page.evaluate(
+        "(columns) => widget.model.fromPython('data', encodeTable(columns))", many
+    )
+    assert svg.get_attribute("height") == "308"
+    assert {"0", "5M", "10M"} <= set(svg_texts(harness))
+    assert harness.cleanup() == 0
+    assert not harness.errors
