@@ -21,15 +21,16 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(REPO / "tests"))
 
 import lab  # noqa: E402  (the e2e helpers, beside the tests)
+from helpers import generate_flights  # noqa: E402
 
 TARGET_MS = 250  # brush -> histogram median at 1M rows
 
@@ -91,19 +92,7 @@ WATCH_BRUSHES = """() => {
 def make_folder(root: Path, rows: int) -> Path:
     folder = root / f"rows_{rows}"
     folder.mkdir()
-    for args in (
-        ("new", "scatter", "points", "--exports", "selected_indices"),
-        ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "vibewidget_cli", *args],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            sys.exit(f"vibew {' '.join(args)} failed:\n{done.stderr}")
+    generate_flights(folder)
     lab.write_notebook(folder / "bench.ipynb", [SETUP.format(rows=rows), SHOW])
     return folder
 

@@ -21,7 +21,6 @@ import argparse
 import importlib.util
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,6 +30,10 @@ import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from helpers import generate_flights  # noqa: E402  (the tests' helpers)
+
 HARNESS_PAGE = REPO / "tests" / "harness" / "index.html"
 CHROMIUM = os.environ.get("VIBEW_CHROMIUM", "/usr/bin/chromium")
 ORIGIN = "http://harness.test"
@@ -58,19 +61,7 @@ WATCH_POINTER_UP = """() => {
 
 
 def generate(folder: Path) -> tuple[dict[str, str], Any]:
-    for args in (
-        ("new", "scatter", "points", "--exports", "selected_indices"),
-        ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "vibewidget_cli", *args],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            sys.exit(f"vibew {' '.join(args)} failed:\n{done.stderr}")
+    generate_flights(folder)
     widgets = folder / "widgets"
     spec = importlib.util.spec_from_file_location("_traits", widgets / "_traits.py")
     traits = importlib.util.module_from_spec(spec)

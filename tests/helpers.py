@@ -78,3 +78,19 @@ def run_isolated(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
     )
+
+
+#: The flights pair: a scatter whose brush exports rows, and a histogram linked to it.
+FLIGHTS = (
+    ("new", "scatter", "points", "--exports", "selected_indices"),
+    ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
+)
+
+
+def generate_flights(project_dir: Path) -> Path:
+    """Write the flights pair with the real CLI into `project_dir`; returns its widgets/."""
+    for args in FLIGHTS:
+        done = run_vibew(project_dir, *args)
+        if done.returncode != 0:
+            raise RuntimeError(f"vibew {' '.join(args)} failed:\n{done.stderr}")
+    return project_dir / "widgets"

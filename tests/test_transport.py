@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import traitlets
+from helpers import generate_flights
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_JS = REPO / "templates" / "_shared"
@@ -25,18 +26,7 @@ SHARED_JS = REPO / "templates" / "_shared"
 def widgets(tmp_path_factory):
     """The widgets package `vibew new` writes (scatter + linked histogram), imported."""
     project = tmp_path_factory.mktemp("transport")
-    for args in (
-        ("new", "scatter", "points", "--exports", "selected_indices"),
-        ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "vibewidget_cli", *args],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
+    generate_flights(project)
     name = f"transport_widgets_{id(project)}"
     spec = importlib.util.spec_from_file_location(
         name, project / "widgets" / "__init__.py", submodule_search_locations=[]

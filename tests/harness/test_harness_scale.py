@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 import traitlets
+from helpers import generate_flights
 from playwright.sync_api import expect
 
 ROWS = 200_000
@@ -26,18 +25,7 @@ BINS = 30
 def generated(tmp_path_factory):
     """scatter.js, histogram.js and the `_traits` module `vibew new` writes."""
     project = tmp_path_factory.mktemp("scale")
-    for args in (
-        ("new", "scatter", "points", "--exports", "selected_indices"),
-        ("new", "histogram", "counts", "--imports", "scatter.selected_indices"),
-    ):
-        done = subprocess.run(
-            [sys.executable, "-m", "vibewidget_cli", *args],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
+    generate_flights(project)
     widgets = project / "widgets"
     spec = importlib.util.spec_from_file_location("scale_traits", widgets / "_traits.py")
     traits = importlib.util.module_from_spec(spec)
