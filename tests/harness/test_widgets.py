@@ -411,6 +411,15 @@ def test_bar_ticks_read_as_60k_and_level_names_leave_no_empty_room(harness):
     assert not [text for text in svg_texts(harness) if "e+" in text]
     assert svg.get_attribute("height") == "260"
     assert harness.page.locator(".vibew-bar p").text_content() == "4 bars by airline"
+    harness.from_python("value", "none")  # count rows instead of summing a column
+    assert {name: value for name, (_, value) in bars(harness).items()} == {
+        "AA": "9",
+        "UA": "13",
+        "DL": "9",
+        "WN": "9",
+    }
+    assert "rows" in svg_texts(harness)
+    harness.from_python("value", "")
     # A bar per name: ten names are tilted to fit, with room under the axis for them.
     names = [f"carrier {i}" for i in range(10)]
     many = [
