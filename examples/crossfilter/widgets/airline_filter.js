@@ -114,11 +114,13 @@ function render({ model, el }) {
       const box = document.createElement("input");
       box.type = "checkbox";
       box.value = categories[code];
+      box.dataset.rows = counts[code];
       const name = document.createElement("span");
       name.textContent = categories[code];
       const count = document.createElement("span");
       count.className = "count";
       count.textContent = counts[code].toLocaleString();
+      count.title = plural(counts[code], "row");
       label.append(box, name, count);
       list.append(label);
       boxes.push(box);
@@ -132,12 +134,13 @@ function render({ model, el }) {
   function showSelection() {
     const chosen = new Set(model.get("selected_airlines"));
     for (const box of boxes) box.checked = chosen.has(box.value);
-    const picked = boxes.filter((box) => box.checked).map((box) => box.value);
+    const picked = boxes.filter((box) => box.checked);
+    const rows = picked.reduce((sum, box) => sum + Number(box.dataset.rows), 0);
     status.textContent = !picked.length
-      ? `all ${boxes.length.toLocaleString()} (none chosen)`
+      ? `all ${plural(boxes.length, "value")} (none chosen)`
       : picked.length <= 3
-        ? picked.join(", ")
-        : `${picked.length} of ${boxes.length.toLocaleString()} chosen`;
+        ? `${picked.map((box) => box.value).join(", ")} · ${plural(rows, "row")}`
+        : `${picked.length} of ${boxes.length.toLocaleString()} chosen · ${plural(rows, "row")}`;
     clear.disabled = !picked.length;
   }
 
@@ -224,6 +227,11 @@ function pickCategoryColumn(table, name, traitName = "") {
   const noun = traitName.toLowerCase().split("_").pop();
   const named = (c) => noun && [noun, noun.replace(/s$/, "")].includes(c.name.toLowerCase());
   return text.find((c) => c.name === name) ?? text.find(named) ?? text[0] ?? null;
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };

@@ -73,6 +73,7 @@ function render({ model, el }) {
 
   let data = decodeTable(null);
   let selectedAirlinesColumn = null; // the column selected_airlines filters
+  let cellTexts = []; // per column: a row's text in it
   let shown = new Int32Array(0); // the rows that pass every filter
   let page = 0;
 
@@ -84,6 +85,7 @@ function render({ model, el }) {
     position.className = "number row";
     position.textContent = "#";
     head.replaceChildren(position);
+    cellTexts = data.columns.map(cellText);
     for (const column of data.columns) {
       const cell = document.createElement("th");
       cell.textContent = column.name;
@@ -117,19 +119,22 @@ function render({ model, el }) {
       const position = line.insertCell();
       position.className = "number row";
       position.textContent = row;
-      for (const column of data.columns) {
+      data.columns.forEach((column, i) => {
         const cell = line.insertCell();
-        cell.textContent = formatCell(column, row);
+        cell.textContent = cellTexts[i](row);
         if (column.kind === "number") cell.className = "number";
-      }
+      });
     }
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
     const total = data.length.toLocaleString();
     const from = shown.length === data.length ? "" : ` (filtered from ${total})`;
-    const range = `${(first + 1).toLocaleString()}–${last.toLocaleString()}`;
+    const range =
+      last === first + 1
+        ? `row ${last.toLocaleString()}`
+        : `rows ${(first + 1).toLocaleString()}–${last.toLocaleString()}`;
     caption.textContent = shown.length
-      ? `rows ${range} of ${shown.length.toLocaleString()}${from}`
+      ? `${range} of ${shown.length.toLocaleString()}${from}`
       : `no rows${from}`;
   }
 
@@ -190,33 +195,58 @@ function rowsWhere(pass) {
   return rows.slice(0, count);
 }
 
-/** A cell's text: numbers rounded to what a reader needs, dates without a midnight time. */
-function formatCell(column, row) {
-  const value = column.values[row];
-  switch (column.kind) {
+/**
+ * A column's text for a row: numbers with the same decimals all the way down, dates without a
+ * midnight time.
+ */
+function cellText({ kind, values, categories }) {
+  switch (kind) {
     case "category":
-      return value < 0 ? "" : column.categories[value];
+      return (row) => (values[row] < 0 ? "" : categories[values[row]]);
     case "bool":
-      return value ? "true" : "false";
-    case "time": {
-      if (Number.isNaN(value)) return "";
-      const text = new Date(value).toISOString(); // 2024-05-01T13:45:00.000Z
-      return text.endsWith("T00:00:00.000Z")
-        ? text.slice(0, 10)
-        : text.slice(0, 19).replace("T", " ");
+      return (row) => (Number.isNaN(values[row]) ? "" : values[row] ? "true" : "false");
+    case "time":
+      return (row) => {
+        if (Number.isNaN(values[row])) return "";
+        const text = new Date(values[row]).toISOString(); // 2024-05-01T13:45:00.000Z
+        return text.endsWith("T00:00:00.000Z")
+          ? text.slice(0, 10)
+          : text.slice(0, 19).replace("T", " ");
+      };
+    default: {
+      const digits = fractionDigits(values);
+      const number = new Intl.NumberFormat(undefined, {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+      return (row) => (Number.isNaN(values[row]) ? "" : number.format(values[row]));
     }
-    default:
-      return formatNumber(value);
   }
 }
 
-function formatNumber(value) {
-  if (Number.isNaN(value)) return "";
-  if (Number.isInteger(value)) return value.toLocaleString();
-  const magnitude = Math.abs(value);
-  return magnitude >= 1
-    ? value.toLocaleString(undefined, { maximumFractionDigits: magnitude >= 100 ? 1 : 2 })
-    : value.toLocaleString(undefined, { maximumSignificantDigits: 3 });
+/**
+ * The fewest decimals that show every value of a column exactly, up to 2 (21.0 and 5.5; 1.25;
+ * 7), or up to 3 significant digits of the largest when all are below 1 (0.0042).
+ */
+function fractionDigits(values) {
+  if (values instanceof Int32Array) return 0;
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) {
+    const magnitude = Math.abs(values[i]); // NaN fails both tests below
+    if (magnitude > largest && magnitude < Infinity) largest = magnitude;
+  }
+  const most = largest > 0 && largest < 1 ? Math.min(6, 2 - Math.floor(Math.log10(largest))) : 2;
+  for (let digits = 0; digits < most; digits++) {
+    const scale = 10 ** digits;
+    let exact = true;
+    for (let i = 0; exact && i < values.length; i++) {
+      const scaled = values[i] * scale;
+      const error = Math.abs(scaled - Math.round(scaled)); // ~1e-16 of it when exact: 0.1 + 0.2
+      exact = !Number.isFinite(scaled) || error < 1e-9 * (1 + Math.abs(scaled));
+    }
+    if (exact) return digits;
+  }
+  return most;
 }
 
 /**

@@ -89,8 +89,11 @@ function render({ model, el }) {
     if (!column) return;
     const selected = rowIndices(model.get("selected_indices"));
     const counts = new Int32Array(totals.length);
+    let existing = 0; // the selected rows this table has: a selection can outlive a longer table
     for (let i = 0; i < selected.length; i++) {
       const bin = binOfRow[selected[i]]; // undefined for a row past the end of the table
+      if (bin === undefined) continue;
+      existing++;
       if (bin >= 0) counts[bin]++;
     }
     const x = linearScale([edges[0], edges[edges.length - 1]], [MARGIN.left, WIDTH - MARGIN.right]);
@@ -110,10 +113,11 @@ function render({ model, el }) {
       if (selected.length) bars.append(bar(bin, counts[bin], COLOR));
     }
     drawAxes(axes, { x, y, xLabel: column.name, yLabel: "rows", xKind: column.kind });
-    const total = binOfRow.length.toLocaleString();
+    const total = plural(binOfRow.length, "row");
+    const all = binOfRow.length > 1 ? "all " : "";
     caption.textContent = selected.length
-      ? `${column.name}: ${selected.length.toLocaleString()} of ${total} rows selected`
-      : `${column.name}: all ${total} rows`;
+      ? `${column.name}: ${existing.toLocaleString()} of ${total} selected`
+      : `${column.name}: ${all}${total}`;
   }
 
   model.on("change:data", load);
@@ -185,7 +189,6 @@ function rowIndices(value) {
   return Int32Array.from(value);
 }
 
-
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** An SVG element with its attributes set. */
@@ -230,9 +233,21 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-function formatTick(value, kind) {
+const TICK_UNITS = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1e4 ? value.toExponential(1) : String(value);
+  const magnitude = Math.abs(value);
+  const unit = magnitude >= 1e4 ? TICK_UNITS.find(([size]) => magnitude >= size) : null;
+  if (!unit) return String(value);
+  // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
+  return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
@@ -278,6 +293,11 @@ function pickNumericColumn(table, name, taken = []) {
     numeric[0] ??
     null
   );
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };

@@ -37,8 +37,9 @@
  */
 
 const WIDTH = 520;
-const HEIGHT = 300;
-const MARGIN = { top: 18, right: 12, bottom: 64, left: 64 };
+const HEIGHT = 260; // with the category names level under the bars
+const TILTED_ROOM = 48; // more height under the axis when many names are turned to fit
+const MARGIN = { top: 18, right: 12, bottom: 24, left: 64 };
 const COLOR = "#2f6fdf";
 const HIGHLIGHT = "#f28e2b";
 const MAX_BARS = 40; // beyond this, only the largest bars are drawn
@@ -68,7 +69,8 @@ function render({ model, el }) {
     const table = decodeTable(model.get("data"));
     category = pickCategoryColumn(table, model.get("category"), "selected_planet");
     const numbers = table.columns.filter((c) => c.kind === "number");
-    value = numbers.find((c) => c.name === model.get("value")) ?? numbers[0] ?? null;
+    const named = model.get("value");
+    value = named === "none" ? null : (numbers.find((c) => c.name === named) ?? numbers[0] ?? null);
     if (!category) {
       entries = [];
       draw();
@@ -103,6 +105,8 @@ function render({ model, el }) {
     }
     const selected = model.get("selected_planet");
     const highlighted = new Set(selected ? [selected] : []);
+    const tilted = entries.length > 8;
+    svg.setAttribute("height", HEIGHT + (tilted ? TILTED_ROOM : 0));
     const totals = entries.map((entry) => entry.total);
     const [low, high] = [Math.min(0, ...totals), Math.max(0, ...totals)];
     const [left, right, bottom] = [MARGIN.left, WIDTH - MARGIN.right, HEIGHT - MARGIN.bottom];
@@ -127,7 +131,6 @@ function render({ model, el }) {
     const middle = (MARGIN.top + bottom) / 2;
     const turned = `translate(${left - 48}, ${middle}) rotate(-90)`;
     axes.append(text(yLabel, { transform: turned, "text-anchor": "middle" }));
-    const tilted = entries.length > 8;
     entries.forEach((entry, i) => {
       const isHighlighted = highlighted.has(entry.name);
       const x = left + i * step;
@@ -164,7 +167,7 @@ function render({ model, el }) {
 
     const shown = hidden ? ` (the largest; ${hidden} more not shown)` : "";
     const chosen = highlighted.size ? ` · highlighted: ${[...highlighted].join(", ")}` : "";
-    caption.textContent = `${entries.length} bars by ${category.name}${shown}${chosen}`;
+    caption.textContent = `${plural(entries.length, "bar")} by ${category.name}${shown}${chosen}`;
   }
 
   model.on("change:data", load);
@@ -273,9 +276,21 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-function formatTick(value, kind) {
+const TICK_UNITS = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1e4 ? value.toExponential(1) : String(value);
+  const magnitude = Math.abs(value);
+  const unit = magnitude >= 1e4 ? TICK_UNITS.find(([size]) => magnitude >= size) : null;
+  if (!unit) return String(value);
+  // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
+  return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
@@ -332,6 +347,11 @@ function pickCategoryColumn(table, name, traitName = "") {
   const noun = traitName.toLowerCase().split("_").pop();
   const named = (c) => noun && [noun, noun.replace(/s$/, "")].includes(c.name.toLowerCase());
   return text.find((c) => c.name === name) ?? text.find(named) ?? text[0] ?? null;
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };

@@ -211,6 +211,7 @@ function render({ model, el }) {
     if (chosen) chosen.mesh.add(ring);
     else ring.removeFromParent();
     root.dataset.selected = chosen ? chosen.name : "";
+    requestDraw();
     if (!planets.length) {
       caption.textContent =
         "Pass a DataFrame of planets: a name column, and radius, distance, period and color " +
@@ -236,22 +237,51 @@ function render({ model, el }) {
   function onPointerLeave() {
     paused = false;
     canvas.style.cursor = "grab";
+    requestFrame();
   }
   function onPointerMove(event) {
     if (event.buttons === 0) canvas.style.cursor = planetAt(event) ? "pointer" : "grab";
   }
 
-  // Animate only while the widget is on screen.
+  // Frames run only while the widget is on screen, and a frame renders only when the picture
+  // changed: software WebGL takes tens of milliseconds a frame, so a still scene costs nothing.
+  let onScreen = false;
+  let stale = true; // the canvas no longer shows the scene
   let frame = 0;
-  let previous = 0;
+  let previous = 0; // the time of the last frame, while the orbits move
   let positionsWritten = 0;
+  let circles = []; // each planet's disc on the canvas, as last rendered
+  const orbiting = () => !paused && model.get("speed") !== 0 && planets.length > 0;
+  function requestFrame() {
+    if (onScreen && !frame) frame = requestAnimationFrame(tick);
+  }
+  function requestDraw() {
+    stale = true;
+    requestFrame();
+  }
   function tick(now) {
-    frame = requestAnimationFrame(tick);
-    const seconds = previous ? Math.min(0.1, (now - previous) / 1000) : 0;
-    previous = now;
-    if (!paused) place(seconds * model.get("speed"));
-    renderer.render(scene, camera);
-    const circles = planets.map(screenCircle);
+    frame = 0;
+    const moving = orbiting();
+    if (moving) {
+      if (previous) place(Math.min(0.1, (now - previous) / 1000) * model.get("speed"));
+      stale = true;
+      requestFrame();
+    }
+    previous = moving ? now : 0;
+    if (stale) {
+      stale = false;
+      renderer.render(scene, camera); // also brings the camera's matrices up to date
+      placeLabels();
+    }
+    // Every so often while the orbits move, and at once when they stop or the view changes.
+    if (!moving || now - positionsWritten >= POSITIONS_INTERVAL) {
+      positionsWritten = now;
+      writePositions();
+    }
+  }
+  /** Puts each planet's name above its disc, as just rendered. */
+  function placeLabels() {
+    circles = planets.map(screenCircle);
     planets.forEach((planet, i) => {
       const circle = circles[i];
       planet.label.hidden = !circle;
@@ -260,36 +290,44 @@ function render({ model, el }) {
         planet.label.style.top = `${circle.y - circle.r - 2}px`;
       }
     });
-    if (now - positionsWritten >= POSITIONS_INTERVAL) {
-      positionsWritten = now;
-      // Where each planet is on the canvas (CSS pixels from its top-left corner), for tests and
-      // automation: hover the canvas first, so the orbits pause, then click a centre.
-      root.dataset.planets = JSON.stringify(
-        planets.map((planet, i) => ({
-          name: planet.name,
-          ...(circles[i] && {
-            x: Math.round(circles[i].x * 10) / 10,
-            y: Math.round(circles[i].y * 10) / 10,
-            r: Math.round(circles[i].r * 10) / 10,
-          }),
-        })),
-      );
-    }
+  }
+  /**
+   * Where each planet is on the canvas (CSS pixels from its top-left corner), for tests and
+   * automation: hover the canvas first, so the orbits pause, then click a centre.
+   */
+  function writePositions() {
+    root.dataset.planets = JSON.stringify(
+      planets.map((planet, i) => ({
+        name: planet.name,
+        ...(circles[i] && {
+          x: Math.round(circles[i].x * 10) / 10,
+          y: Math.round(circles[i].y * 10) / 10,
+          r: Math.round(circles[i].r * 10) / 10,
+        }),
+      })),
+    );
   }
   const visibility = new IntersectionObserver(([entry]) => {
+    onScreen = entry.isIntersecting;
     cancelAnimationFrame(frame);
+    frame = 0;
     previous = 0;
-    if (entry.isIntersecting) frame = requestAnimationFrame(tick);
+    requestFrame();
   });
 
   const view = { distance: 2.4 * SYSTEM_RADIUS, azimuth: 0, elevation: 0.55 };
   const far = 8 * SYSTEM_RADIUS;
-  const controls = orbitControls(camera, canvas, view, { near: SYSTEM_RADIUS / 2, far });
+  const controls = orbitControls(camera, canvas, view, {
+    near: SYSTEM_RADIUS / 2,
+    far,
+    onChange: requestDraw,
+  });
   canvas.addEventListener("click", onClick);
   canvas.addEventListener("pointerenter", onPointerEnter);
   canvas.addEventListener("pointerleave", onPointerLeave);
   canvas.addEventListener("pointermove", onPointerMove);
   model.on("change:data", load);
+  model.on("change:speed", requestFrame);
   model.on("change:selected_planet", highlight);
   load();
   visibility.observe(root);
@@ -303,6 +341,7 @@ function render({ model, el }) {
     canvas.removeEventListener("pointerleave", onPointerLeave);
     canvas.removeEventListener("pointermove", onPointerMove);
     model.off("change:data", load);
+    model.off("change:speed", requestFrame);
     model.off("change:selected_planet", highlight);
     removePlanets();
     for (const thing of [sphere, sun.geometry, sunMaterial, ringGeometry, ringMaterial]) {

@@ -120,9 +120,11 @@ function render({ model, el }) {
       paintPoints(image, pixelOf, null, side, COLOR);
     }
     context.putImageData(image, 0, 0);
+    let existing = 0; // the selected rows this table has: a selection can outlive a longer table
+    for (const row of selected) if (row >= 0 && row < table.length) existing++;
     const rows = selected.length
-      ? `${selected.length.toLocaleString()} of ${table.length.toLocaleString()} rows selected`
-      : `${table.length.toLocaleString()} rows`;
+      ? `${existing.toLocaleString()} of ${plural(table.length, "row")} selected`
+      : plural(table.length, "row");
     caption.textContent = `${rows} · drag to select, click to clear`;
   }
 
@@ -294,7 +296,6 @@ function rowIndices(value) {
   return Int32Array.from(value);
 }
 
-
 const SVG_NS = "http://www.w3.org/2000/svg";
 
 /** An SVG element with its attributes set. */
@@ -339,9 +340,21 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
-function formatTick(value, kind) {
+const TICK_UNITS = [
+  [1e12, "T"],
+  [1e9, "B"],
+  [1e6, "M"],
+  [1e3, "k"],
+];
+
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
-  return Math.abs(value) >= 1e4 ? value.toExponential(1) : String(value);
+  const magnitude = Math.abs(value);
+  const unit = magnitude >= 1e4 ? TICK_UNITS.find(([size]) => magnitude >= size) : null;
+  if (!unit) return String(value);
+  // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
+  return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
@@ -387,6 +400,11 @@ function pickNumericColumn(table, name, taken = []) {
     numeric[0] ??
     null
   );
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };
