@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import cannot_start
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,13 +44,6 @@ def vibew(project: Path):
         return Result(done.returncode, done.stdout, done.stderr)
 
     return run
-
-
-def cannot_start(reason: str) -> None:
-    """A browser test that cannot start: skipped on a developer's machine, failed under CI."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"cannot start (CI=true, so this fails instead of skipping): {reason}")
-    pytest.skip(f"cannot start: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
+from helpers import cannot_start  # noqa: F401  (re-exported for the e2e tests)
 
 HERE = Path(__file__).resolve().parent
 JS_ROOT = HERE / "js" / "node_modules"
@@ -49,18 +49,6 @@ SCREENSHOT_DIR: Path | None = None
 
 
 # --------------------------------------------------------------------------- start failures
-
-
-def cannot_start(reason: str) -> None:
-    """The browser or Jupyter could not start: skip the test, but fail it under ``CI=true``.
-
-    CI must never turn green because the e2e tests silently skipped.
-    """
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(
-            f"e2e environment cannot start (CI=true, so this fails): {reason}", pytrace=False
-        )
-    pytest.skip(f"e2e environment cannot start: {reason}")
 
 
 # --------------------------------------------------------------------------- jupyter server

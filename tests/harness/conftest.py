@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import cannot_start
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("VIBEW_CHROMIUM", "/usr/bin/chromium")
@@ -26,12 +27,6 @@ ORIGIN = "http://harness.test"
 # three.js as the templates import it, served from the npm copy the e2e tests install.
 THREE_URL = re.compile(r"^https://esm\.sh/three@0\.160\.0$")
 THREE_FILE = HERE.parent / "e2e" / "js" / "node_modules" / "three" / "build" / "three.module.js"
-
-
-def _cannot_start(reason: str) -> None:
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"browser harness cannot start (CI=true, so this fails): {reason}")
-    pytest.skip(f"browser harness cannot start: {reason}")
 
 
 @dataclass
@@ -73,13 +68,13 @@ class Harness:
 @pytest.fixture(scope="session")
 def _browser(playwright_driver):
     if not Path(CHROMIUM).exists():
-        _cannot_start(f"{CHROMIUM} not found (apt-get install -y chromium)")
+        cannot_start(f"{CHROMIUM} not found (apt-get install -y chromium)")
     try:
         browser = playwright_driver.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
     except Exception as exc:
-        _cannot_start(f"Chromium did not start: {exc}")
+        cannot_start(f"Chromium did not start: {exc}")
     yield browser
     browser.close()
 
@@ -103,7 +98,7 @@ def _serve_three(route) -> None:
 def three_js() -> None:
     """For widgets that import three.js: skip (fail under CI=true) when its copy is missing."""
     if not THREE_FILE.is_file():
-        _cannot_start(f"{THREE_FILE} missing (npm ci --prefix tests/e2e/js)")
+        cannot_start(f"{THREE_FILE} missing (npm ci --prefix tests/e2e/js)")
 
 
 @pytest.fixture
