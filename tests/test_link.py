@@ -424,3 +424,31 @@ def test_list_shows_widgets_traits_and_links(brushing, vibew):
 def test_list_without_a_project_is_one_clear_line(vibew):
     done = vibew("list")
     assert done.returncode == 2 and "vibew new" in done.stderr
+
+
+def test_new_force_refuses_to_drop_a_linked_export(brushing, vibew):
+    before = snapshot(brushing)
+    done = vibew(
+        "new", "scatter", "delays vs distance", "--force", "--exports", "brushed:list[int]"
+    )
+    assert done.returncode == 2
+    assert "scatter.selected_indices is linked to histogram.selected_indices" in done.stderr
+    assert "remove that import first" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert snapshot(brushing) == before
+
+
+def test_new_force_refuses_to_retype_a_linked_export(vibew, project):
+    ok(vibew, "new", "picker", "--template", "generic", "--exports", "color:str")
+    ok(vibew, "new", "swatch", "--template", "generic", "--imports", "picker.color")
+    before = snapshot(project)
+    done = vibew("new", "picker", "--template", "generic", "--force", "--exports", "color:int")
+    assert done.returncode == 2
+    assert "picker.color is linked to swatch.color; remove that import first" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert snapshot(project) == before
+
+
+def test_new_force_keeps_a_linked_export_of_the_same_type(brushing, vibew):
+    ok(vibew, "new", "scatter", "delays vs distance", "--force", "--exports", "selected_indices")
+    assert "histogram.selected_indices" in (brushing / "vibew.toml").read_text()

@@ -135,6 +135,7 @@ def new_widget(
             f"added {trait.role} {trait.name}: {trait.type} (the {chosen.kind} template drives it)"
         )
     spec.traits += added
+    _check_readers_kept(project, spec)
 
     project.widgets[name] = spec
     project.sources.pop(name, None)
@@ -558,12 +559,32 @@ def _removable(project: Project, spec: WidgetSpec, name: str, role: str) -> Trai
         raise UserError(f"{spec.name} has no {role} {name!r} to remove (its {role}s: {names})")
     readers = [link.target for link in project.links if link.source == (spec.name, name)]
     if readers:
-        widget, imported = readers[0]
-        raise UserError(
-            f"{spec.name}.{name} is linked to {widget}.{imported}; remove that import first "
-            f"(vibew new {widget} --imports -{imported})"
-        )
+        raise UserError(_linked_message(spec.name, name, readers[0]))
     return trait
+
+
+def _linked_message(name: str, trait: str, reader: tuple[str, str]) -> str:
+    widget, imported = reader
+    return (
+        f"{name}.{trait} is linked to {widget}.{imported}; remove that import first "
+        f"(vibew new {widget} --imports -{imported})"
+    )
+
+
+def _check_readers_kept(project: Project, spec: WidgetSpec) -> None:
+    """`vibew new NAME --force` must keep every export another widget imports, with its type."""
+    old = project.widgets.get(spec.name)
+    for link in project.links:
+        if link.source[0] != spec.name:
+            continue
+        before = old.trait(link.source[1]) if old is not None else None
+        after = spec.trait(link.source[1])
+        if (
+            after is None
+            or after.role != "export"
+            or (before is not None and after.type != before.type)
+        ):
+            raise UserError(_linked_message(spec.name, link.source[1], link.target))
 
 
 def _resolve_import(project: Project, name: str, ref: ImportRef) -> tuple[TraitSpec, LinkSpec]:
