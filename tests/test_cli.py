@@ -78,6 +78,16 @@ def test_second_widget_imports_the_first_and_is_linked(vibew, project):
             ["new", "s", "--template", "scatter", "--exports", "x:str"],
             "option of the scatter template",
         ),
+        (
+            ["new", "scatter", "f", "--exports", "selected_indices:str"],
+            "the scatter template drives selected_indices as an export of type list[int], "
+            "but it is declared as export str",
+        ),
+        (
+            ["new", "scatter", "--imports", "selected_indices"],
+            "the scatter template drives selected_indices as an export of type list[int], "
+            "but it is declared as import list[int]",
+        ),
     ],
 )
 def test_mistakes_get_one_line_exit_2_and_nothing_written(vibew, project, args, message):

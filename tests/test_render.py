@@ -32,7 +32,11 @@ def make_spec(kind: str, exports: list[str], imports: list[str]) -> WidgetSpec:
     traits = [parse_trait(s, "export") for s in exports] + [
         parse_trait(s, "import") for s in imports
     ]
-    traits = [t for t in traits if t.name not in option_names]
+    # vibew refuses these (an option's name; a required slot's name in the other role)
+    required = {s.default_name: s.role for s in template.slots if s.required}
+    traits = [
+        t for t in traits if t.name not in option_names and required.get(t.name, t.role) == t.role
+    ]
     spec = WidgetSpec("my_widget", "a widget for testing", kind, traits)
     spec.traits += bind_slots(spec, template)[1]
     return spec

@@ -127,6 +127,20 @@ def bind_slots(spec: WidgetSpec, template: Template) -> tuple[dict[str, str], li
             key=lambda t: t.name != slot.default_name,
         )
         trait = next((t for t in candidates if t.name not in used), None)
+        # The slot's usual name taken by a trait that does not fit: refused when it has the
+        # slot's role (a wrong type) or a required slot would need that name. A trait of the
+        # other role is only refused then: a histogram may export its own selected_indices.
+        named = spec.trait(slot.default_name)
+        if (
+            named is not None
+            and (named.role != slot.role or named.type not in slot.types)
+            and (named.role == slot.role or (trait is None and slot.required))
+        ):
+            raise UserError(
+                f"the {template.kind} template drives {slot.default_name} as an {slot.role} "
+                f"of type {' or '.join(slot.types)}, but it is declared as "
+                f"{named.role} {named.type}; give it that type or another name"
+            )
         if trait is None and slot.required:
             trait = TraitSpec(slot.default_name, slot.types[0], slot.role, slot.description)
             if spec.trait(trait.name) is None:
