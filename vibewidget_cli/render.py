@@ -99,6 +99,13 @@ def comment(text: str, width: int = 100) -> str:
     return "\n// ".join(textwrap.wrap(text, width - 3))
 
 
+def contract_line(items: list[str], label: str) -> str:
+    """`//   reads   a, b, c` for the JS header, wrapped under its first item."""
+    text = ", ".join(items) if items else "nothing"
+    lines = textwrap.wrap(text, 100 - 13, break_on_hyphens=False)
+    return f"//   {label:<7} " + "\n//           ".join(lines)
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -114,6 +121,7 @@ def _environment() -> jinja2.Environment:
     env.filters["sentence"] = sentence
     env.filters["wrap"] = wrap
     env.filters["comment"] = comment
+    env.filters["contract_line"] = contract_line
     env.globals["declaration"] = declaration
     env.globals["is_row_selection"] = is_row_selection
     return env

@@ -171,7 +171,7 @@ def test_table_shows_the_rows_in_every_selection_at_once(harness):
 
 def bars(harness) -> dict[str, tuple[str, str]]:
     return {
-        rect["category"]: (rect["highlighted"], rect["value"])
+        rect["category"]: (rect.get("highlighted"), rect["value"])
         for rect in harness.page.locator("rect[data-category]").evaluate_all(
             "rects => rects.map(r => ({ ...r.dataset }))"
         )

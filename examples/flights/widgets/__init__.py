@@ -3,4 +3,7 @@
 from .histogram import Histogram
 from .scatter import Scatter
 
-__all__ = ["Histogram", "Scatter"]
+__all__ = [
+    "Histogram",
+    "Scatter",
+]

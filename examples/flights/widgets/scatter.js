@@ -197,6 +197,9 @@ function render({ model, el }) {
 
   return () => {
     cancelAnimationFrame(frame);
+    svg.removeEventListener("pointerdown", onPointerDown);
+    svg.removeEventListener("pointermove", onPointerMove);
+    svg.removeEventListener("pointerup", onPointerUp);
     model.off("change:data", load);
     model.off("change:x", load);
     model.off("change:y", load);
@@ -305,20 +308,6 @@ function svgElement(tag, attributes = {}) {
   return element;
 }
 
-/** [min, max] of the finite values (rows limited to `rows` when given), padded when flat. */
-function extent(values, rows = null) {
-  let min = Infinity;
-  let max = -Infinity;
-  const count = rows ? rows.length : values.length;
-  for (let i = 0; i < count; i++) {
-    const value = values[rows ? rows[i] : i];
-    if (value < min) min = value;
-    if (value > max) max = value;
-  }
-  if (min > max) return [0, 1];
-  return min === max ? [min - 1, max + 1] : [min, max];
-}
-
 /** A linear map from `domain` to `range`, with its inverse. */
 function linearScale([d0, d1], [r0, r1]) {
   const k = (r1 - r0) / (d1 - d0);
@@ -355,6 +344,20 @@ function formatTick(value, kind = "number") {
   if (!unit) return String(value);
   // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
   return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
+}
+
+/** [min, max] of the finite values, padded when they are all the same. */
+function extent(values) {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]; // an indexed loop: these arrays can hold millions of rows
+    if (!Number.isFinite(value)) continue;
+    if (value < min) min = value;
+    if (value > max) max = value;
+  }
+  if (min > max) return [0, 1];
+  return min === max ? [min - 1, max + 1] : [min, max];
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */

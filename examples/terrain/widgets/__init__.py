@@ -3,4 +3,7 @@
 from .landscape import Landscape
 from .painter import Painter
 
-__all__ = ["Landscape", "Painter"]
+__all__ = [
+    "Landscape",
+    "Painter",
+]

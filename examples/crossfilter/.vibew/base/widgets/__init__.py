@@ -4,4 +4,8 @@ from .airline_filter import AirlineFilter
 from .combined_view import CombinedView
 from .scatter import Scatter
 
-__all__ = ["AirlineFilter", "CombinedView", "Scatter"]
+__all__ = [
+    "AirlineFilter",
+    "CombinedView",
+    "Scatter",
+]

@@ -3,4 +3,7 @@
 from .planet_chart import PlanetChart
 from .solar_system import SolarSystem
 
-__all__ = ["PlanetChart", "SolarSystem"]
+__all__ = [
+    "PlanetChart",
+    "SolarSystem",
+]
