@@ -150,9 +150,15 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
         "needs_traitlets": bool(template.options)
         or any(not is_row_selection(t) for t in spec.traits),
-        "helpers": (["RowIndices"] if any(is_row_selection(t) for t in spec.traits) else [])
-        + (["Table"] if template.data else []),
+        "helpers": trait_helpers(spec, template),
     }
+
+
+def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
+    """The trait types of the generated `_traits.py` that the widget's class uses."""
+    return (["RowIndices"] if any(is_row_selection(t) for t in spec.traits) else []) + (
+        ["Table"] if template.data else []
+    )
 
 
 def render_widget(spec: WidgetSpec, directory: str, js: str | None = None) -> list[GeneratedFile]:
@@ -181,10 +187,11 @@ def render_package(
             f"{directory}/__init__.py",
             env.get_template("_shared/__init__.py.j2").render(widgets=widgets),
         ),
-        GeneratedFile(
-            f"{directory}/_traits.py", env.get_template("_shared/_traits.py.j2").render()
-        ),
     ]
+    # Written once a widget needs it: a package of painters has no table to send.
+    if any(trait_helpers(spec, get_template(spec.template)) for spec in widgets):
+        traits = env.get_template("_shared/_traits.py.j2").render()
+        files.append(GeneratedFile(f"{directory}/_traits.py", traits))
     for spec in widgets:
         files += render_widget(spec, directory, js=js_overrides.get(spec.name))
     if project.links:
