@@ -450,3 +450,30 @@ def test_the_journal_is_json_listing_every_file_with_the_manifest_last(vibew, pr
     assert {"widgets/scatter.js", ".vibew/base/widgets/scatter.js"} <= set(targets)
     for target, temporary in entries:
         assert Path(temporary).parent == Path(target).parent  # same folder: rename is atomic
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        ('type = "list[int]"', 'type = "int64"', "unknown type 'int64'"),
+        ('name = "selected_indices"', 'name = "selected-indices"', "not a Python identifier"),
+        ('name = "selected_indices"', 'name = "class"', "is a Python keyword"),
+        ('role = "export"', 'role = "both"', "has role 'both'"),
+        ("[widgets.scatter]", "[widgets.wiring]", "taken by the generated package"),
+    ],
+)
+def test_a_hand_edited_manifest_with_a_bad_entry_is_one_clear_line(
+    vibew, project, before, after, message
+):
+    assert vibew("new", "scatter", "--exports", "selected_indices").returncode == 0
+    manifest = project / "vibew.toml"
+    assert before in manifest.read_text()
+    manifest.write_text(manifest.read_text().replace(before, after, 1))
+    files = snapshot(project)
+    for args in (["update"], ["list"], ["new", "other"]):
+        done = vibew(*args)
+        assert done.returncode == 2, args
+        assert "vibew.toml is not a valid vibew manifest" in done.stderr
+        assert message in done.stderr, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert snapshot(project) == files

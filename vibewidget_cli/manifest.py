@@ -8,7 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from vibewidget_cli.errors import UserError
-from vibewidget_cli.spec import LinkSpec, TraitSpec, WidgetSpec, parse_trait_ref
+from vibewidget_cli.spec import (
+    LinkSpec,
+    TraitSpec,
+    WidgetSpec,
+    check_trait_name,
+    check_type,
+    check_unique,
+    check_widget_name,
+    parse_trait_ref,
+)
 
 MANIFEST = "vibew.toml"
 _VERSION = 1
@@ -35,22 +44,29 @@ def load(root: Path) -> Project | None:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         return _from_toml(data)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
-        raise UserError(f"{path} is not a valid vibew manifest: {error}") from None
+    # UserError: a name or type that `vibew new` would have refused
+    except (
+        tomllib.TOMLDecodeError,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        UserError,
+    ) as e:
+        reason = f"{e} is missing" if isinstance(e, KeyError) else str(e)
+        raise UserError(f"{path} is not a valid vibew manifest: {reason}") from None
 
 
 def _from_toml(data: dict[str, Any]) -> Project:
     widgets = {}
     for name, entry in data.get("widgets", {}).items():
         widgets[name] = WidgetSpec(
-            name=name,
+            name=check_widget_name(name),
             description=entry.get("description", ""),
             template=entry["template"],
-            traits=[
-                TraitSpec(t["name"], t["type"], t["role"], t.get("description", ""))
-                for t in entry.get("traits", [])
-            ],
+            traits=[_trait(t) for t in entry.get("traits", [])],
         )
+        check_unique(widgets[name].traits)
     links = [
         LinkSpec(
             parse_trait_ref(link["source"]),
@@ -65,6 +81,16 @@ def _from_toml(data: dict[str, Any]) -> Project:
         links=links,
         files={path: entry["sha256"] for path, entry in data.get("files", {}).items()},
         sources={name: e["source"] for name, e in data.get("widgets", {}).items() if "source" in e},
+    )
+
+
+def _trait(entry: dict[str, Any]) -> TraitSpec:
+    """One `[[widgets.NAME.traits]]` entry, checked as `vibew new` checks what the user types."""
+    name = check_trait_name(entry["name"])
+    if entry["role"] not in ("export", "import"):
+        raise ValueError(f"trait {name!r} has role {entry['role']!r}; use export or import")
+    return TraitSpec(
+        name, check_type(entry["type"], name), entry["role"], entry.get("description", "")
     )
 
 
