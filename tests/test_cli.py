@@ -73,6 +73,11 @@ def test_second_widget_imports_the_first_and_is_linked(vibew, project):
         (["new", "w", "--template", "pie"], "unknown template"),
         (["new", "w", "--dir", "../outside"], "outside the project"),
         (["new", "w", "--dir", "/tmp"], "outside the project"),
+        (["new", "w", "--dir", "."], "must be a folder of its own"),
+        (["new", "w", "--dir", "./"], "must be a folder of its own"),
+        (["new", "w", "--dir", "my-widgets"], "'my-widgets' is not a Python identifier"),
+        (["new", "w", "--dir", "src/class"], "'class' is not a Python identifier (or is a k"),
+        (["new", "w", "--dir", "2d/charts"], "'2d' is not a Python identifier"),
         (["new", "w", "--imports", "nowhere.selected_indices"], "no widget named 'nowhere'"),
         (
             ["new", "s", "--template", "scatter", "--exports", "x:str"],
@@ -146,6 +151,16 @@ def test_custom_dir_and_template_choice(vibew, project):
     assert "from src.charts import Delays" in done.stdout
     fallback = vibew("new", "thing", "something unusual")
     assert "template generic" in fallback.stdout
+
+
+def test_dir_with_a_trailing_slash_is_the_projects_directory(vibew, project):
+    assert vibew("new", "scatter", "--dir", "src/charts").returncode == 0
+    done = vibew("new", "histogram", "--dir", "src/charts/")
+    assert done.returncode == 0, done.stderr
+    assert (project / "src/charts/histogram.py").is_file()
+    assert 'directory = "src/charts"' in (project / "vibew.toml").read_text()
+    split = vibew("new", "table", "--dir", "charts")
+    assert split.returncode == 2 and "would split them" in split.stderr
 
 
 def test_start_up_imports_no_heavy_packages(vibew, project):

@@ -15,6 +15,7 @@ from vibewidget_cli.spec import (
     LinkSpec,
     TraitSpec,
     WidgetSpec,
+    check_directory,
     check_unique,
     check_widget_name,
     parse_import,
@@ -53,12 +54,14 @@ def load_project(root: Path, directory: str | None = None) -> Project:
             raise UserError(_lost_manifest(root))
         project = Project()
     if directory is not None:
-        if project.widgets and directory != project.directory:
+        files.check_inside(root, directory)
+        normalized = check_directory(directory)
+        if project.widgets and normalized != project.directory:
             raise UserError(
                 f"this project's widgets live in {project.directory!r} (vibew.toml); "
                 f"--dir {directory!r} would split them"
             )
-        project.directory = directory.rstrip("/") or "."
+        project.directory = normalized
     files.check_inside(root, project.directory)
     return project
 

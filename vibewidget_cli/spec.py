@@ -145,6 +145,23 @@ def check_widget_name(name: str) -> str:
     return name
 
 
+def check_directory(directory: str) -> str:
+    """`--dir`: a folder whose path is an importable package (`src/charts` → `src.charts`)."""
+    normalized = directory.rstrip("/")
+    if normalized in {"", "."}:
+        raise UserError(
+            f"--dir {directory!r}: the widgets package must be a folder of its own "
+            "(for example --dir widgets)"
+        )
+    for part in normalized.split("/"):
+        if not part.isidentifier() or keyword.iskeyword(part):
+            raise UserError(
+                f"--dir {directory!r}: {part!r} is not a Python identifier (or is a keyword), "
+                "so the package could not be imported"
+            )
+    return normalized
+
+
 def check_trait_name(name: str) -> str:
     check_identifier(name, "trait name")
     if name.startswith("_"):
