@@ -90,6 +90,12 @@ def test_bad_widget_names_are_refused(name):
         check_widget_name(name)
 
 
+@pytest.mark.parametrize("name", ["link", "links", "display", "df"])
+def test_names_the_notebook_snippet_uses_are_refused(name):
+    with pytest.raises(UserError, match=f"widget name '{name}' is a name the notebook code"):
+        check_widget_name(name)
+
+
 def test_class_names_come_from_widget_names():
     assert class_name("scatter") == "Scatter"
     assert class_name("airline_filter") == "AirlineFilter"

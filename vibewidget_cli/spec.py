@@ -45,6 +45,14 @@ _DEFAULT_TYPE = "str"
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _LINK_FORM = re.compile(rf"^(?:(?P<local>{_IDENT})=)?(?P<widget>{_IDENT})\.(?P<trait>{_IDENT})$")
 
+#: Names the printed notebook snippet (render.notebook_snippet) uses beside the widgets' own.
+_SNIPPET_NAMES = {
+    "link": "the wiring module's link()",
+    "links": "what link() returns",
+    "display": "IPython's display()",
+    "df": "the DataFrame a data widget takes",
+}
+
 #: Names that the generated class already gives a meaning to.
 _GENERATED_NAMES = frozenset({"data"})
 
@@ -142,6 +150,11 @@ def check_widget_name(name: str) -> str:
         raise UserError(f"widget name {name!r} must not start with an underscore")
     if name in {"wiring", "widgets"}:
         raise UserError(f"widget name {name!r} is taken by the generated package; choose another")
+    if name in _SNIPPET_NAMES:
+        raise UserError(
+            f"widget name {name!r} is a name the notebook code vibew prints uses "
+            f"({_SNIPPET_NAMES[name]}); choose another"
+        )
     return name
 
 
