@@ -219,10 +219,16 @@ def test_a_conflict_is_marked_reported_and_touches_nothing_else(vibew, project, 
     assert not [path for path in after if path.endswith(".orig")]
     manifest_consistent(project)
 
-    # Until the markers are gone, vibew merges nothing more into the file.
-    done = vibew("update")
+    # Until the markers are gone, vibew merges nothing more into the file...
+    marked = snapshot(project)
+    done = vibew("new", "scatter", "--exports", "+size:int")
     assert done.returncode == 2
     assert f"widgets/scatter.js:{start} still has the conflict markers" in done.stderr
+    assert snapshot(project) == marked
+    # ...but a command with nothing to write into it is not blocked by it.
+    done = vibew("update")
+    assert done.returncode == 0, done.stderr
+    assert snapshot(project) == marked
     # The user resolves it; then the file is theirs and nothing is left to do.
     resolved = merged.replace("\n".join(lines[start - 1 : end]), mine + ", color")
     js.write_text(resolved)

@@ -167,10 +167,11 @@ def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
 def refuse_overwrites(changes: list[Change]) -> None:
     """One clear line for the first file that only `--force` may replace.
 
-    A file that still has the conflict markers of an earlier merge is not merged again either.
+    A file that still has the conflict markers of an earlier merge is not merged again either
+    (one vibew leaves as it is does not stop the others being written).
     """
     for change in changes:
-        if change.current is not None and change.status != "unchanged":
+        if change.current is not None and change.text != change.current:
             lines = change.current.splitlines()
             marked = [n for n, line in enumerate(lines, 1) if line == f"{CONFLICT_START} yours"]
             if marked:
