@@ -197,12 +197,10 @@ def hashes(changes: list[Change]) -> dict[str, str]:
     return {change.file.path: digest(change.file.text) for change in changes}
 
 
-def apply(
-    root: Path, changes: list[Change], manifest: tuple[str, str] | None = None
-) -> dict[str, str]:
+def apply(root: Path, changes: list[Change], manifest: tuple[str, str] | None = None) -> None:
     """Write every change and its base as one transaction, then `manifest` (path, text) last.
 
-    Every text, merges included, is known before the first write. Returns `hashes(changes)`.
+    Every text, merges included, is known before the first write.
     """
     writes: list[tuple[Path, str]] = []
     for change in changes:
@@ -216,7 +214,6 @@ def apply(
     if manifest is not None:
         writes.append((check_inside(root, manifest[0]), manifest[1]))
     write_all(root, writes)
-    return hashes(changes)
 
 
 def write_all(root: Path, writes: list[tuple[Path, str]]) -> None:

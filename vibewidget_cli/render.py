@@ -48,8 +48,8 @@ def is_row_selection(trait: TraitSpec) -> bool:
     )
 
 
-def py_string(text: str) -> str:
-    """A double-quoted Python string literal, as ruff format writes them."""
+def string_literal(text: str) -> str:
+    """A double-quoted string literal, the same in Python (as ruff format writes them) and JS."""
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -61,19 +61,14 @@ def declaration(trait: TraitSpec, default: str | None = None) -> str:
         constructor, first = _TRAITLETS[trait.type]
         if default is not None:
             first = default if trait.type not in {"dict", "bytes"} else f"default_value={default}"
-    args = [
-        a for a in (first, f"help={py_string(trait.description)}" if trait.description else "") if a
-    ]
+    help_ = f"help={string_literal(trait.description)}" if trait.description else ""
+    args = [a for a in (first, help_) if a]
     one_line = f"{constructor}({', '.join(args)}).tag(sync=True)"
     if len(f"    {trait.name} = {one_line}") <= _LINE_LENGTH or not args:
         return one_line
     # Too long for one line: one argument a line with a trailing comma, as ruff format does.
     inner = "".join(f"        {arg},\n" for arg in args)
     return f"{constructor}(\n{inner}    ).tag(sync=True)"
-
-
-def js_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def sentence(text: str) -> str:
@@ -116,8 +111,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
-    env.filters["py_string"] = py_string
-    env.filters["js_string"] = js_string
+    env.filters["js_string"] = string_literal
     env.filters["sentence"] = sentence
     env.filters["wrap"] = wrap
     env.filters["comment"] = comment

@@ -9,26 +9,26 @@ from __future__ import annotations
 import functools
 import keyword
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 from vibewidget_cli.errors import UserError
 
 Role = Literal["export", "import", "option"]
 
-#: The trait types a user can name, and the traitlets declaration each becomes.
-TRAIT_TYPES: dict[str, str] = {
-    "int": "traitlets.Int(0)",
-    "float": "traitlets.Float(0.0)",
-    "str": 'traitlets.Unicode("")',
-    "bool": "traitlets.Bool(False)",
-    "list[int]": "traitlets.List(traitlets.Int())",
-    "list[float]": "traitlets.List(traitlets.Float())",
-    "list[str]": "traitlets.List(traitlets.Unicode())",
-    "dict": "traitlets.Dict()",
-    "bytes": "traitlets.Bytes()",
-    "grid": "traitlets.List(traitlets.List(traitlets.Float()))",
-}
+#: The trait types a user can name (render._TRAITLETS has the traitlets declaration of each).
+TRAIT_TYPES: tuple[str, ...] = (
+    "int",
+    "float",
+    "str",
+    "bool",
+    "list[int]",
+    "list[float]",
+    "list[str]",
+    "dict",
+    "bytes",
+    "grid",
+)
 
 # Type inference from a trait's name: the first rule that matches wins.
 _INFERENCE: list[tuple[re.Pattern[str], str]] = [
@@ -66,10 +66,6 @@ class TraitSpec:
     role: Role
     description: str = ""
     inferred: bool = False
-
-    @property
-    def declaration(self) -> str:
-        return TRAIT_TYPES[self.type]
 
 
 @dataclass(frozen=True)
@@ -114,10 +110,6 @@ class WidgetSpec:
     @property
     def imports(self) -> list[TraitSpec]:
         return [t for t in self.traits if t.role == "import"]
-
-    @property
-    def options(self) -> list[TraitSpec]:
-        return [t for t in self.traits if t.role == "option"]
 
     def trait(self, name: str) -> TraitSpec | None:
         return next((t for t in self.traits if t.name == name), None)
@@ -245,7 +237,3 @@ def check_unique(traits: list[TraitSpec]) -> None:
         if trait.name in seen:
             raise UserError(f"trait {trait.name!r} is declared twice")
         seen.add(trait.name)
-
-
-def with_role(trait: TraitSpec, role: Role) -> TraitSpec:
-    return replace(trait, role=role)
