@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from vibewidget_cli import commands
-from vibewidget_cli.render import is_row_selection
+from vibewidget_cli.spec import is_row_selection
 from vibewidget_cli.templates import all_templates
 
 # The types a trait can have, as the typedef spells them.

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 from vibewidget_cli.errors import UserError
-from vibewidget_cli.render import is_row_selection
+from vibewidget_cli.spec import is_row_selection
 from vibewidget_cli.templates import templates_dir
 
 if TYPE_CHECKING:

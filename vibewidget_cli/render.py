@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import jinja2
 
-from vibewidget_cli.spec import TraitSpec, WidgetSpec
+from vibewidget_cli.spec import TraitSpec, WidgetSpec, is_row_selection
 from vibewidget_cli.templates import Template, bind_slots, get_template, templates_dir
 from vibewidget_cli.wiring import render_wiring
 
@@ -39,13 +39,6 @@ _TRAITLETS: dict[str, tuple[str, str]] = {
 class GeneratedFile:
     path: str  # relative to the project root, with forward slashes
     text: str
-
-
-def is_row_selection(trait: TraitSpec) -> bool:
-    """Row selections travel as one int32 buffer instead of a JSON list (see `_traits.py`)."""
-    return trait.type == "list[int]" and (
-        trait.name == "indices" or trait.name.endswith("_indices")
-    )
 
 
 def string_literal(text: str) -> str:

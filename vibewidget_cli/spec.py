@@ -68,6 +68,13 @@ class TraitSpec:
     inferred: bool = False
 
 
+def is_row_selection(trait: TraitSpec) -> bool:
+    """Row selections travel as one int32 buffer instead of a JSON list (see `_traits.py`)."""
+    return trait.type == "list[int]" and (
+        trait.name == "indices" or trait.name.endswith("_indices")
+    )
+
+
 @dataclass(frozen=True)
 class LinkSpec:
     """`source` (widget, trait) → `target` (widget, trait); bidirectional unless `oneway`."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vibewidget_cli.spec import class_name
+from vibewidget_cli.spec import class_name, is_row_selection
 
 if TYPE_CHECKING:
     from vibewidget_cli.manifest import Project
@@ -69,9 +69,6 @@ def _link_call(project: Project, link: LinkSpec) -> str:
 
 
 def _is_rows(project: Project, ref: tuple[str, str]) -> bool:
-    # Deferred: render imports this module to write wiring.py.
-    from vibewidget_cli.render import is_row_selection
-
     widget = project.widgets.get(ref[0])
     trait = widget.trait(ref[1]) if widget is not None else None
     return trait is not None and is_row_selection(trait)
