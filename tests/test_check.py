@@ -192,6 +192,18 @@ def test_an_export_set_but_never_saved(brushing):
     assert problems[0].startswith(f"widgets/scatter.js:{line - 1}: model.save_changes() is never")
 
 
+def test_an_export_neither_set_nor_saved(brushing):
+    # The same rules as the LLM's answer is held to (check.contract_problems).
+    js = brushing / "widgets/scatter.js"
+    edit(js, 'model.set("selected_indices", brushed);', "")
+    edit(js, "model.save_changes();", "")
+    assert check_problems(brushing) == [
+        "widgets/scatter.js:1: export 'selected_indices' is never written: "
+        "no model.set('selected_indices', ...)",
+        "widgets/scatter.js:1: model.save_changes() is never called: no export reaches Python",
+    ]
+
+
 def test_an_import_never_listened_to(brushing):
     edit(brushing / "widgets/histogram.js", 'model.on("change:selected_indices", draw);', "")
     assert check_problems(brushing) == [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from vibewidget_cli import manifest
 from vibewidget_cli.errors import UserError
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 
     from vibewidget_cli.manifest import Project
-    from vibewidget_cli.spec import LinkSpec, WidgetSpec
+    from vibewidget_cli.spec import LinkSpec, TraitSpec, WidgetSpec
 
 _MANIFEST = manifest.MANIFEST
 
@@ -91,6 +91,37 @@ class JsFacts:
     @property
     def get_names(self) -> set[str]:
         return {use.name for use in self.gets}
+
+
+@dataclass(frozen=True)
+class ContractProblem:
+    """A rule of the model contract the JS breaks (`vibew check` and the LLM check share them).
+
+    `kind`: "render" (no default export with render), "set" (an export never written),
+    "save" (model.save_changes() never called), "listen" (an import never listened to).
+    """
+
+    kind: Literal["render", "set", "save", "listen"]
+    line: int
+    trait: str = ""
+
+
+def contract_problems(
+    facts: JsFacts, exports: list[TraitSpec], imports: list[TraitSpec]
+) -> list[ContractProblem]:
+    """What the JS lacks for its exports to reach Python and its imports to reach it."""
+    problems = []
+    if not facts.has_render:
+        problems.append(ContractProblem("render", 1))
+    problems += [
+        ContractProblem("set", 1, t.name) for t in exports if t.name not in facts.set_names
+    ]
+    if exports and not facts.saves_changes:
+        problems.append(ContractProblem("save", facts.sets[0].line if facts.sets else 1))
+    problems += [
+        ContractProblem("listen", 1, t.name) for t in imports if t.name not in facts.listen_names
+    ]
+    return problems
 
 
 @functools.cache
@@ -499,37 +530,15 @@ def _check_js(
     facts = analyze_js(text)
     for error in facts.syntax_errors:
         problems.append(Problem(path, error.line, f"JavaScript {error.message}"))
-    if not facts.has_render:
-        problems.append(
-            Problem(path, 1, "no default export with render: `export default { render }`")
-        )
-    for trait in spec.exports:
-        if trait.name not in facts.set_names:
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    f"export {trait.name!r} is never written: no model.set({trait.name!r}, ...)",
-                )
-            )
-    if spec.exports and facts.sets and not facts.saves_changes:
-        problems.append(
-            Problem(
-                path,
-                facts.sets[0].line,
-                "model.save_changes() is never called: no export reaches Python",
-            )
-        )
-    for trait in spec.imports:
-        if trait.name not in facts.listen_names:
-            problems.append(
-                Problem(
-                    path,
-                    1,
-                    f"import {trait.name!r} is never listened to: "
-                    f'no model.on("change:{trait.name}", ...)',
-                )
-            )
+    wording = {
+        "render": "no default export with render: `export default {{ render }}`",
+        "set": "export {name!r} is never written: no model.set({name!r}, ...)",
+        "save": "model.save_changes() is never called: no export reaches Python",
+        "listen": 'import {name!r} is never listened to: no model.on("change:{name}", ...)',
+    }
+    for problem in contract_problems(facts, spec.exports, spec.imports):
+        message = wording[problem.kind].format(name=problem.trait)
+        problems.append(Problem(path, problem.line, message))
     if declared is not None:
         known = set(declared) | _base_traits()
         for verb, uses in (("get", facts.gets), ("set", facts.sets), ("on", facts.listens)):

@@ -532,7 +532,7 @@ def check_code(
     allow_network: bool = False,
 ) -> list[str]:
     """Everything wrong with `code` as this widget's module; empty when it may be written."""
-    from vibewidget_cli.check import analyze_js
+    from vibewidget_cli.check import analyze_js, contract_problems
 
     if not code.strip():
         return ["the answer holds no JavaScript module"]
@@ -542,28 +542,14 @@ def check_code(
             f"line {e.line}: {e.message} (the module does not parse)"
             for e in facts.syntax_errors[:8]
         ]
-    problems = []
-    if not facts.has_render:
-        problems.append(
-            "no default export with render: end the module with `export default { render };`"
-        )
-    for trait in spec.exports:
-        if trait.name not in facts.set_names:
-            problems.append(
-                f'export {trait.name!r} is never written: call model.set("{trait.name}", value) '
-                "then model.save_changes() when the user changes it"
-            )
-    if spec.exports and not facts.saves_changes:
-        problems.append(
-            "model.save_changes() is never called: without it Python never sees the exports"
-        )
+    problems = [
+        _CONTRACT_WORDING[problem.kind].format(name=problem.trait)
+        for problem in contract_problems(facts, spec.exports, spec.imports)
+    ]
+    # Stricter than `vibew check`, which also accepts an import read from its handler's
+    # arguments: the house style the prompt asks for reads it with model.get.
     for trait in spec.imports:
-        if trait.name not in facts.listen_names:
-            problems.append(
-                f'import {trait.name!r} is never listened to: model.on("change:{trait.name}", '
-                "handler), and redraw in the handler"
-            )
-        elif trait.name not in facts.get_names:
+        if trait.name in facts.listen_names and trait.name not in facts.get_names:
             problems.append(
                 f'import {trait.name!r} is never read: read it with model.get("{trait.name}") '
                 "in its change handler"
@@ -582,6 +568,17 @@ def check_code(
         if problem:
             problems.append(f"line {use.line}: {problem}")
     return problems
+
+
+# The shared contract rules (check.contract_problems), worded for the LLM: how to mend each.
+_CONTRACT_WORDING = {
+    "render": "no default export with render: end the module with `export default {{ render }};`",
+    "set": 'export {name!r} is never written: call model.set("{name}", value) '
+    "then model.save_changes() when the user changes it",
+    "save": "model.save_changes() is never called: without it Python never sees the exports",
+    "listen": 'import {name!r} is never listened to: model.on("change:{name}", handler), '
+    "and redraw in the handler",
+}
 
 
 def _import_problem(source: str) -> str | None:
