@@ -329,13 +329,7 @@ def link(
         _show_preview(outcome.changes)
         return
     _show_changes(outcome.changes)
-    project = outcome.project
-    assert project is not None
-    package = project.directory.replace("/", ".")
-    linked = sorted({n for link in project.links for n in (link.source[0], link.target[0])})
-    args = ", ".join(f"{n}={n}" for n in linked)
-    out.print("\n[bold]In a notebook:[/]")
-    out.print(f"from {package}.wiring import link\nlinks = link({args})", soft_wrap=True)
+    _show_snippet(outcome)
 
 
 @app.command("list")

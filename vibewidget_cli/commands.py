@@ -633,7 +633,8 @@ def link_traits(
         if {existing.source, existing.target} == {link.source, link.target}:
             raise UserError(f"{source} and {target} are already linked ({existing})")
     project.links.append(link)
-    outcome = Outcome(project=project)
+    # The importing widget: the snippet shows it with every widget the links need.
+    outcome = Outcome(project=project, widget=project.widgets[link.target[0]])
     outcome.notes.append(f"link {link}")
     outcome.changes = write(root, project, dry_run=dry_run)
     return outcome
