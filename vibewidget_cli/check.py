@@ -451,11 +451,8 @@ def _is_synced(value: ast.expr) -> bool:
     )
 
 
-def check_project(root: Path) -> list[Problem]:
-    """Every problem in the project at `root`, sorted by file and line; [] when it is sound."""
-    project = manifest.load(root)
-    if project is None:
-        raise UserError(f"no {manifest.MANIFEST} here: nothing to check")
+def check_project(root: Path, project: Project) -> list[Problem]:
+    """Every problem in `project` (loaded from `root`), sorted by file and line; [] when sound."""
     problems: list[Problem] = []
     declared: dict[str, dict[str, int]] = {}  # widget → its Python class's synced traits
     for name, spec in sorted(project.widgets.items()):

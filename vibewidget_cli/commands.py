@@ -46,13 +46,27 @@ class Outcome:
     prompt: str | None = None
 
 
-def load_project(root: Path, directory: str | None = None) -> Project:
-    files.recover(root)
+def _load(root: Path, missing: str | None = None) -> tuple[Project, str | None]:
+    """The project at `root` after finishing (or undoing) a write a crash interrupted.
+
+    Returns it and what the recovery did, if anything. Without a manifest: a user error when
+    vibew wrote files here (the manifest was lost) or when `missing` says why one is needed,
+    else a new empty project.
+    """
+    finished = files.recover(root)
     project = manifest.load(root)
     if project is None:
         if (root / files.BASE_DIR).is_dir():
             raise UserError(_lost_manifest(root))
+        if missing is not None:
+            raise UserError(missing)
         project = Project()
+    return project, finished
+
+
+def load_project(root: Path, directory: str | None = None) -> Project:
+    """The project `vibew new` adds to (a new one when there is none), in `--dir directory`."""
+    project, _ = _load(root)
     if directory is not None:
         files.check_inside(root, directory)
         normalized = check_directory(directory)
@@ -379,17 +393,13 @@ def update(
     Files the user edited get the template's changes merged in, as when a trait is added.
     """
     outcome = Outcome()
-    finished = files.recover(root)
+    project, finished = _load(
+        root,
+        missing=f"no {manifest.MANIFEST} in {root}: nothing to update "
+        "(`vibew new` adds a widget here, `vibew init` starts a whole project)",
+    )
     if finished:
         outcome.notes.append(finished)
-    project = manifest.load(root)
-    if project is None:
-        if (root / files.BASE_DIR).is_dir():
-            raise UserError(_lost_manifest(root))
-        raise UserError(
-            f"no {manifest.MANIFEST} in {root}: nothing to update "
-            "(`vibew new` adds a widget here, `vibew init` starts a whole project)"
-        )
     only = None
     if name is not None:
         if name not in project.widgets:
@@ -661,19 +671,13 @@ def _link_end(project: Project, ref: tuple[str, str], role: str) -> TraitSpec:
 
 def existing_project(root: Path) -> Project:
     """The project at `root`; a user error when there is none."""
-    files.recover(root)  # a write a crash interrupted is finished (or undone) first
-    project = manifest.load(root)
-    if project is None:
-        if (root / files.BASE_DIR).is_dir():
-            raise UserError(_lost_manifest(root))
-        raise UserError(f"no {manifest.MANIFEST} here: create widgets with `vibew new` first")
-    return project
+    missing = f"no {manifest.MANIFEST} here: create widgets with `vibew new` first"
+    return _load(root, missing)[0]
 
 
 def check_project(root: Path) -> list[check.Problem]:
     """`vibew check`: every problem in the widgets package, sorted by file and line."""
-    existing_project(root)
-    return check.check_project(root)
+    return check.check_project(root, existing_project(root))
 
 
 def describe_project(project: Project) -> dict[str, object]:
