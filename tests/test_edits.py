@@ -196,11 +196,15 @@ def test_a_conflict_is_marked_reported_and_touches_nothing_else(vibew, project, 
     end = lines.index(">>>>>>> vibew") + 1
     # Reported with the file and the lines of the block, which holds both versions.
     assert f"widgets/scatter.js:{start}-{end}" in done.stderr
+    # The header's writes line, next to it, changes too: the new export has an input.
+    writes = "//   writes  selected_indices (when a brush is released)"
     assert lines[start - 1 : end] == [
         "<<<<<<< yours",
         mine,
+        writes,
         "=======",
         reads[0] + ", color",
+        writes + "; color (from its input in the trait panel)",
         ">>>>>>> vibew",
     ]
     assert merged.count("<<<<<<<") == 1
