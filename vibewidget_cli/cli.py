@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +15,7 @@ from rich.markup import escape
 
 from vibewidget_cli import commands, llm
 from vibewidget_cli.errors import UserError
+from vibewidget_cli.lock import project_lock
 
 app = typer.Typer(
     help="Scaffold anywidget widgets you own: typed traits, linked exports and imports.",
@@ -129,7 +133,7 @@ def new(
         allow_network=allow_network,
         show_prompt=show_prompt,
     )
-    with _Waiting() as waiting:
+    with _one_at_a_time(Path.cwd()), _Waiting() as waiting:
         outcome = commands.new_widget(
             Path.cwd(),
             name,
@@ -185,7 +189,7 @@ def edit(
         allow_network=allow_network,
         show_prompt=show_prompt,
     )
-    with _Waiting() as waiting:
+    with _one_at_a_time(Path.cwd()), _Waiting() as waiting:
         proposal = commands.propose_edit(
             Path.cwd(),
             name,
@@ -208,7 +212,34 @@ def edit(
     if not yes and not typer.confirm(f"Apply this change to {proposal.path}?", default=False):
         out.print("not applied: nothing was written")
         return
-    _show_changes(commands.apply_edit(Path.cwd(), proposal).changes)
+    with _one_at_a_time(Path.cwd()):
+        outcome = commands.apply_edit(Path.cwd(), proposal)
+    _show_changes(outcome.changes)
+
+
+@contextmanager
+def _one_at_a_time(root: Path) -> Iterator[None]:
+    """Hold the project's lock; while another command holds it, say so (a spinner in a terminal)."""
+    status = None
+
+    def waiting() -> None:
+        nonlocal status
+        message = "waiting for another vibew command in this project to end"
+        if err.is_terminal:
+            status = err.status(message)
+            status.start()
+        else:
+            err.print(f"[dim]{message}…[/]")
+
+    try:
+        with project_lock(root, waiting):
+            if status is not None:
+                status.stop()
+                status = None
+            yield
+    finally:
+        if status is not None:
+            status.stop()
 
 
 class _Waiting:
@@ -322,7 +353,8 @@ def link(
     ] = False,
 ) -> None:
     """Link one widget's export to another's import and rewrite widgets/wiring.py."""
-    outcome = commands.link_traits(Path.cwd(), source, target, oneway=oneway, dry_run=dry_run)
+    with _one_at_a_time(Path.cwd()):
+        outcome = commands.link_traits(Path.cwd(), source, target, oneway=oneway, dry_run=dry_run)
     for note in outcome.notes:
         out.print(f"[dim]·[/] {escape(note)}")
     if dry_run:
@@ -337,7 +369,8 @@ def list_widgets(
     as_json: Annotated[bool, typer.Option("--json", help="Print the project as JSON.")] = False,
 ) -> None:
     """List the widgets, their exports and imports, and the links between them."""
-    project = commands.existing_project(Path.cwd())
+    with _one_at_a_time(Path.cwd()):  # it may finish an interrupted write
+        project = commands.existing_project(Path.cwd())
     described = commands.describe_project(project)
     if as_json:
         import json
@@ -383,7 +416,8 @@ def list_widgets(
 @app.command("check")
 def check() -> None:
     """Check every widget's JS and Python against vibew.toml; exit 1 when something is wrong."""
-    problems = commands.check_project(Path.cwd())
+    with _one_at_a_time(Path.cwd()):
+        problems = commands.check_project(Path.cwd())
     for problem in problems:
         out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if problems:
@@ -404,15 +438,25 @@ def update(
     ] = False,
 ) -> None:
     """Re-render the widgets from vibew.toml with the installed templates, merging your edits."""
-    outcome = commands.update(Path.cwd(), name, force=force, dry_run=dry_run)
+    with _one_at_a_time(Path.cwd()):
+        outcome = commands.update(Path.cwd(), name, force=force, dry_run=dry_run)
     for note in outcome.notes:
         out.print(f"[dim]·[/] {escape(note)}")
     if dry_run:
         _show_preview(outcome.changes)
         return
+    _show_changes(outcome.changes)
+    for where in outcome.unresolved:
+        err.print(f"[red]conflict:[/] {where}: still has the markers of an earlier merge")
+    if outcome.unresolved:
+        err.print(
+            "keep what you want between the <<<<<<< yours and >>>>>>> vibew lines, then delete "
+            "the markers",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     if all(change.status in {"unchanged", "kept"} for change in outcome.changes):
         out.print("up to date: the installed templates make the same files")
-    _show_changes(outcome.changes)
 
 
 @app.command()
@@ -420,7 +464,8 @@ def init(
     path: Annotated[Path, typer.Argument(help="Folder of the new project.")] = Path("."),
 ) -> None:
     """Start a widget project: pyproject.toml, the widgets package, an example notebook."""
-    outcome = commands.init_project(path)
+    with _one_at_a_time(path):
+        outcome = commands.init_project(path)
     _show_changes(outcome.changes)
     where = "" if path.resolve() == Path.cwd().resolve() else f"cd {path} && "
     out.print(
@@ -447,6 +492,13 @@ def main() -> None:
     except ImportError:
         from click import exceptions as click  # type: ignore[no-redef]
 
+    for number, argument in enumerate(sys.argv[1:], start=1):
+        if any("\udc80" <= char <= "\udcff" for char in argument):  # undecodable bytes
+            err.print(
+                f"[red]error:[/] argument {number} is not UTF-8 text; vibew writes names and "
+                "descriptions into UTF-8 files"
+            )
+            sys.exit(2)
     try:
         result = app(standalone_mode=False)
     except click.NoArgsIsHelpError as error:
@@ -463,6 +515,16 @@ def main() -> None:
     except UserError as error:
         err.print(f"[red]error:[/] {escape(str(error))}", soft_wrap=True)
         sys.exit(error.exit_code)
+    except OSError as error:  # disk full, permission denied, read-only, name too long, ...
+        err.print(f"[red]error:[/] {escape(_os_failure(error))}", soft_wrap=True)
+        sys.exit(1)
+    except UnicodeDecodeError as error:
+        err.print(
+            f"[red]error:[/] a file vibew reads is not UTF-8 text ({escape(error.reason)} "
+            f"at byte {error.start}); nothing was written",
+            soft_wrap=True,
+        )
+        sys.exit(1)
     except KeyboardInterrupt:
         result = 130
     if result == 130:  # Ctrl-C: typer turns it into this exit code before it reaches us
@@ -471,3 +533,24 @@ def main() -> None:
         else:
             err.print("[red]interrupted[/]: nothing was half-written")
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _os_failure(error: OSError) -> str:
+    """An OS error as one line: the path, errno's words, and what became of the project."""
+    paths = [p for p in (error.filename, error.filename2) if p is not None]
+    where = " -> ".join(_shown(p) for p in paths)
+    words = error.strerror or str(error) or type(error).__name__
+    if (Path.cwd() / commands.files.JOURNAL).exists():
+        after = "the next vibew command finishes or undoes the write"
+    else:
+        after = "the project is as it was"
+    return f"{where + ': ' if where else ''}{words}; {after}"
+
+
+def _shown(path: object) -> str:
+    """A path relative to the current folder when it is inside it."""
+    text = os.fsdecode(path) if isinstance(path, str | bytes | os.PathLike) else str(path)
+    try:
+        return Path(text).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return text

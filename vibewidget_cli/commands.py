@@ -15,6 +15,7 @@ from vibewidget_cli.spec import (
     LinkSpec,
     TraitSpec,
     WidgetSpec,
+    check_class_names,
     check_directory,
     check_unique,
     check_widget_name,
@@ -44,6 +45,8 @@ class Outcome:
     widget: WidgetSpec | None = None
     #: with --show-prompt: the LLM prompt, shown instead of asking
     prompt: str | None = None
+    #: `path:line` of each conflict marker an earlier merge left and the user has not resolved
+    unresolved: list[str] = field(default_factory=list)
 
 
 def _load(root: Path, missing: str | None = None) -> tuple[Project, str | None]:
@@ -100,6 +103,7 @@ def new_widget(
     """
     project = load_project(root, directory)
     check_widget_name(name)
+    check_class_names([*project.widgets, name])
     if name in project.widgets and _is_change(exports, imports):
         spec = project.widgets[name]
         return _change_widget(
@@ -369,6 +373,13 @@ def apply_edit(root: Path, proposal: EditProposal) -> Outcome:
 
     The Python module is rendered again only when the edit added traits.
     """
+    path = files.check_inside(root, proposal.path)
+    now = path.read_text(encoding="utf-8") if path.is_file() else None
+    if now != proposal.before:
+        raise UserError(
+            f"{proposal.path} changed while the revision waited for your yes; "
+            "nothing was written: run `vibew edit` again"
+        )
     project, spec = proposal.project, proposal.widget
     traits_added = spec.traits != project.widgets[spec.name].traits
     project.widgets[spec.name] = spec
@@ -409,6 +420,12 @@ def update(
         outcome.widget = project.widgets[name]
     outcome.project = project
     outcome.changes = write(root, project, force=force, dry_run=dry_run, only=only)
+    outcome.unresolved = [
+        f"{change.file.path}:{number}"
+        for change in outcome.changes
+        for number, line in enumerate(change.text.splitlines(), start=1)
+        if line == f"{files.CONFLICT_START} yours"
+    ]
     return outcome
 
 
