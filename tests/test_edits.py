@@ -229,9 +229,12 @@ def test_a_conflict_is_marked_reported_and_touches_nothing_else(vibew, project, 
     assert done.returncode == 2
     assert f"widgets/scatter.js:{start} still has the conflict markers" in done.stderr
     assert snapshot(project) == marked
-    # ...but a command with nothing to write into it is not blocked by it.
+    # ...and a command with nothing to write into it writes nothing, but does not say
+    # "up to date" while the markers are there: it names them and exits 1.
     done = vibew("update")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert f"widgets/scatter.js:{start}: still has the markers" in done.stderr
+    assert "up to date" not in done.stdout
     assert snapshot(project) == marked
     # The user resolves it; then the file is theirs and nothing is left to do.
     resolved = merged.replace("\n".join(lines[start - 1 : end]), mine + ", color")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,8 @@ from vibewidget_cli.spec import (
     LinkSpec,
     TraitSpec,
     WidgetSpec,
+    check_class_names,
+    check_directory,
     check_trait_name,
     check_type,
     check_unique,
@@ -58,39 +61,107 @@ def load(root: Path) -> Project | None:
 
 
 def _from_toml(data: dict[str, Any]) -> Project:
+    """The project a parsed `vibew.toml` records, every field checked for its type and range.
+
+    The manifest is a project file: it may come from a cloned repository or a hand edit, so
+    nothing in it is trusted more than what a user types.
+    """
+    version = data.get("version", _VERSION)
+    if type(version) is not int or version != _VERSION:
+        raise ValueError(
+            f"version = {version!r}; this vibew reads version {_VERSION} (a newer vibew wrote it?)"
+        )
+    directory = check_directory(_typed(data, "directory", str, "widgets"))
     widgets = {}
-    for name, entry in data.get("widgets", {}).items():
+    for name, entry in _typed(data, "widgets", dict, {}).items():
+        _typed_table(entry, f"widgets.{name}")
+        traits = _typed(entry, "traits", list, [], f"widgets.{name}")
         widgets[name] = WidgetSpec(
             name=check_widget_name(name),
-            description=entry.get("description", ""),
-            template=entry["template"],
-            traits=[_trait(t) for t in entry.get("traits", [])],
+            description=_typed(entry, "description", str, "", f"widgets.{name}"),
+            template=_typed(entry, "template", str, None, f"widgets.{name}"),
+            traits=[_trait(t, f"widgets.{name}.traits") for t in traits],
         )
         check_unique(widgets[name].traits)
-    links = [
-        LinkSpec(
-            parse_trait_ref(link["source"]),
-            parse_trait_ref(link["target"]),
-            bool(link.get("oneway", False)),
+    check_class_names(list(widgets))
+    links = []
+    for entry in _typed(data, "links", list, []):
+        _typed_table(entry, "links")
+        links.append(
+            LinkSpec(
+                parse_trait_ref(_typed(entry, "source", str, None, "links")),
+                parse_trait_ref(_typed(entry, "target", str, None, "links")),
+                _typed(entry, "oneway", bool, False, "links"),
+            )
         )
-        for link in data.get("links", [])
-    ]
-    return Project(
-        directory=data.get("directory", "widgets"),
-        widgets=widgets,
-        links=links,
-        files={path: entry["sha256"] for path, entry in data.get("files", {}).items()},
-        sources={name: e["source"] for name, e in data.get("widgets", {}).items() if "source" in e},
-    )
+    files = {}
+    for path, entry in _typed(data, "files", dict, {}).items():
+        _typed_table(entry, f"files.{path!r}")
+        digest = _typed(entry, "sha256", str, None, f"files.{path!r}")
+        if not _SHA256.fullmatch(digest):
+            raise ValueError(f"files.{path!r}.sha256 is not a sha256 hex digest")
+        files[_tracked_path(path, directory)] = digest
+    sources = {}
+    for name, entry in data.get("widgets", {}).items():
+        if "source" in entry:
+            source = _typed(entry, "source", str, None, f"widgets.{name}")
+            if source != "llm":
+                raise ValueError(f"widgets.{name}.source is {source!r}; the one source is 'llm'")
+            sources[name] = source
+    return Project(directory=directory, widgets=widgets, links=links, files=files, sources=sources)
 
 
-def _trait(entry: dict[str, Any]) -> TraitSpec:
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+#: What vibew writes inside the widgets package: modules, their JS, and nothing in subfolders.
+_PACKAGE_FILE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\.(py|js|css)")
+
+
+def _tracked_path(path: str, directory: str) -> str:
+    """A `[files]` key: a file vibew writes in the widgets package (the journal trusts these)."""
+    folder, _, name = path.rpartition("/")
+    if folder != directory or not _PACKAGE_FILE.fullmatch(name):
+        raise ValueError(f"files lists {path!r}, which is not a file of the {directory}/ package")
+    return path
+
+
+def _typed(table: dict[str, Any], key: str, kind: type, default: Any, where: str = "") -> Any:
+    """`table[key]`, refused unless it is a `kind` (`default` when missing; None: required)."""
+    name = f"{where}.{key}" if where else key
+    if key not in table:
+        if default is None:
+            raise ValueError(f"{name} is missing")
+        return default
+    value = table[key]
+    # bool is an int in Python; TOML keeps them apart, and so does the manifest.
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ValueError(f"{name} is {_toml_type(value)}; it must be {_toml_type(kind)}")
+    return value
+
+
+def _typed_table(value: Any, where: str) -> None:
+    if not isinstance(value, dict):
+        raise ValueError(f"{where} is {_toml_type(value)}; it must be a table")
+
+
+def _toml_type(value: Any) -> str:
+    kind = value if isinstance(value, type) else type(value)
+    names = {str: "a string", bool: "true or false", int: "an integer", float: "a number",
+             list: "an array", dict: "a table"}  # fmt: skip
+    return names.get(kind, f"a {kind.__name__}")
+
+
+def _trait(entry: Any, where: str) -> TraitSpec:
     """One `[[widgets.NAME.traits]]` entry, checked as `vibew new` checks what the user types."""
-    name = check_trait_name(entry["name"])
-    if entry["role"] not in ("export", "import"):
-        raise ValueError(f"trait {name!r} has role {entry['role']!r}; use export or import")
+    _typed_table(entry, where)
+    name = check_trait_name(_typed(entry, "name", str, None, where))
+    role = _typed(entry, "role", str, None, where)
+    if role not in ("export", "import"):
+        raise ValueError(f"trait {name!r} has role {role!r}; use export or import")
     return TraitSpec(
-        name, check_type(entry["type"], name), entry["role"], entry.get("description", "")
+        name,
+        check_type(_typed(entry, "type", str, None, where), name),
+        role,
+        _typed(entry, "description", str, "", where),
     )
 
 

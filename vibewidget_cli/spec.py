@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import keyword
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,7 +43,7 @@ _INFERENCE: list[tuple[re.Pattern[str], str]] = [
 ]
 _DEFAULT_TYPE = "str"
 
-_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"  # ASCII: see check_identifier
 _LINK_FORM = re.compile(rf"^(?:(?P<local>{_IDENT})=)?(?P<widget>{_IDENT})\.(?P<trait>{_IDENT})$")
 
 #: Names the printed notebook snippet (render.notebook_snippet) uses beside the widgets' own.
@@ -55,6 +56,45 @@ _SNIPPET_NAMES = {
 
 #: Names that the generated class already gives a meaning to.
 _GENERATED_NAMES = frozenset({"data"})
+
+#: Longest widget or trait name: names become file names (`.NAME.js.1a2b3c4d.vibew-tmp` must
+#: stay under the file systems' 255 bytes) and should read well in code.
+MAX_NAME_LENGTH = 64
+
+#: What the generated widget module binds at module level or reads in its class body: a trait
+#: (a class attribute) of that name would shadow it. Derived from the templates by
+#: tests/hostile/test_names.py, which fails when this is out of date.
+_CLASS_BODY_NAMES = frozenset(
+    {
+        "Any",
+        "RowIndices",
+        "TYPE_CHECKING",
+        "Table",
+        "annotations",
+        "anywidget",
+        "pathlib",
+        "pd",
+        "traitlets",
+    }
+)
+
+#: What the generated `wiring.py` binds at module level or reads inside `link()`, whose
+#: parameters are the widgets' names (`link(*, traitlets: Traitlets)` would hide the module).
+#: Derived from the templates by tests/hostile/test_names.py, like _CLASS_BODY_NAMES.
+_WIRING_NAMES = frozenset({"annotations", "link", "traitlets"})
+
+#: Words JavaScript reserves (in modules, which are strict), and the two names strict mode
+#: forbids to bind: a widget's JS, hand-written or an LLM's, could not name such a trait.
+# fmt: off
+_JS_RESERVED = frozenset({
+    "await", "break", "case", "catch", "class", "const", "continue", "debugger", "default",
+    "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for", "function",
+    "if", "implements", "import", "in", "instanceof", "interface", "let", "new", "null",
+    "package", "private", "protected", "public", "return", "static", "super", "switch", "this",
+    "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield", "arguments",
+    "eval",
+})
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -136,23 +176,47 @@ def reserved_names() -> frozenset[str]:
 
 
 def check_identifier(name: str, what: str) -> str:
-    if not name.isidentifier():
+    """An ASCII Python identifier that is no keyword and not too long.
+
+    ASCII only: Python reads identifiers NFKC-normalised (a fullwidth `scatter` is `scatter`,
+    the ligature in `filter` is `fi`) but file names are not, so such a name would give a module that cannot be
+    imported, and slip past every check below.
+    """
+    if not name.isascii():
+        normalized = unicodedata.normalize("NFKC", name)
+        reads = f" (Python reads it as {normalized!r})" if normalized != name else ""
+        raise UserError(
+            f"{what} {name!r} has characters other than ASCII letters, digits and _{reads}"
+        )
+    if not re.fullmatch(_IDENT, name):
         raise UserError(f"{what} {name!r} is not a Python identifier (use letters, digits and _)")
+    if len(name) > MAX_NAME_LENGTH:
+        raise UserError(f"{what} {name[:20]}… is {len(name)} characters; at most {MAX_NAME_LENGTH}")
     if keyword.iskeyword(name) or keyword.issoftkeyword(name):
         raise UserError(f"{what} {name!r} is a Python keyword; choose another name")
     return name
 
 
 def check_widget_name(name: str) -> str:
+    """A name for a module, a class (`Name`) and a parameter of the wiring's `link()`."""
     check_identifier(name, "widget name")
     if name.startswith("_"):
         raise UserError(f"widget name {name!r} must not start with an underscore")
+    if not name.islower() and not name.replace("_", "").isdigit():
+        raise UserError(
+            f"widget name {name!r} has capitals: it names a module, and {name.lower()!r} and "
+            f"{name!r} are one file on macOS and Windows; use {name.lower()!r}"
+        )
     if name in {"wiring", "widgets"}:
         raise UserError(f"widget name {name!r} is taken by the generated package; choose another")
     if name in _SNIPPET_NAMES:
         raise UserError(
             f"widget name {name!r} is a name the notebook code vibew prints uses "
             f"({_SNIPPET_NAMES[name]}); choose another"
+        )
+    if name in _WIRING_NAMES:
+        raise UserError(
+            f"widget name {name!r} is a name the generated wiring.py uses; choose another"
         )
     return name
 
@@ -186,7 +250,25 @@ def check_trait_name(name: str) -> str:
         raise UserError(
             f"trait name {name!r} is already used by anywidget.AnyWidget; choose another"
         )
+    if name in _CLASS_BODY_NAMES:
+        raise UserError(
+            f"trait name {name!r} is a name the widget's Python module uses; choose another"
+        )
+    if name in _JS_RESERVED:
+        raise UserError(f"trait name {name!r} is a JavaScript reserved word; choose another")
     return name
+
+
+def check_class_names(widgets: list[str]) -> None:
+    """Two widgets whose classes would have one name (`ab` and `ab_` both make `Ab`)."""
+    seen: dict[str, str] = {}
+    for name in widgets:
+        other = seen.setdefault(class_name(name), name)
+        if other != name:
+            raise UserError(
+                f"widgets {other!r} and {name!r} would both be class {class_name(name)}; "
+                "choose another name"
+            )
 
 
 def infer_type(name: str) -> str:
