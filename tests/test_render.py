@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import sys
@@ -54,6 +55,12 @@ def js_string_calls(js: str, method: str) -> set[str]:
     return set(re.findall(rf'model\.{method}\(\s*"([^"]+)"', js))
 
 
+def panel_traits(js: str, role: str) -> set[str]:
+    """The traits of the given role in the trait panel's PANEL_TRAITS rows."""
+    rows = re.findall(r'^  \{ name: ("[^"]*"), type: "[^"]+", role: "(\w+)" \},$', js, re.M)
+    return {json.loads(name) for name, row_role in rows if row_role == role}
+
+
 @pytest.mark.parametrize(("kind", "exports", "imports"), cases())
 def test_template_renders_a_class_and_a_module_that_honour_the_contract(
     kind, exports, imports, tmp_path
@@ -81,12 +88,18 @@ def test_template_renders_a_class_and_a_module_that_honour_the_contract(
 
     # The JS: exports written and saved, imports listened to, a default export with render.
     assert "export default { render }" in js.text
+    # The trait panel sets and listens to its traits by the names in its rows.
+    written = js_string_calls(js.text, "set") | panel_traits(js.text, "export")
+    if panel_traits(js.text, "export"):
+        assert "model.set(name, value)" in js.text or "model.set(name, input.value)" in js.text
     for trait in spec.exports:
-        assert trait.name in js_string_calls(js.text, "set"), trait.name
+        assert trait.name in written, trait.name
         assert "model.save_changes()" in js.text
     listened = set(re.findall(r'model\.on\(\s*"change:([^"]+)"', js.text))
+    if panel_traits(js.text, "import") or panel_traits(js.text, "export"):
+        assert "model.on(`change:${name}`, show)" in js.text
     for trait in spec.imports:
-        assert trait.name in listened, trait.name
+        assert trait.name in listened | panel_traits(js.text, "import"), trait.name
     # Only the 3D templates import a module (three.js from a pinned CDN URL).
     imports_module = re.search(r"^import\b", js.text, re.MULTILINE)
     assert not imports_module or kind.endswith("3d")

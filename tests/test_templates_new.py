@@ -148,10 +148,10 @@ def test_table_filters_by_every_row_and_value_import():
     _, js = render_widget(spec, "widgets")
     assert 'keepRows(pass, rowIndices(model.get("brushed_indices")));' in js.text
     assert 'keepRows(pass, model.get("ids"));' in js.text
-    assert 'keepValues(pass, airlinesColumn, model.get("airlines"));' in js.text
+    assert 'const VALUE_FILTERS = ["airlines"];' in js.text
     # An import that filters nothing is shown in the trait panel instead.
-    assert 'addRow(panel, "note", "output")' in js.text
-    assert 'addRow(panel, "airlines"' not in js.text
+    assert '{ name: "note", type: "str", role: "import" },' in js.text
+    assert '{ name: "airlines"' not in js.text
     # A table with no filter has no filter code left over.
     _, plain = render_widget(make_spec("table", [], []), "widgets")
     assert "keepRows" not in plain.text and "keepValues" not in plain.text

@@ -1,18 +1,36 @@
-"""Specs → file texts. Pure: no disk writes, no network; every template can be rendered in a test."""
+"""Specs → file texts. Pure: no disk writes, no network; every template can be rendered in a test.
+
+Text never becomes code. Every piece of user, manifest or LLM text (descriptions, and the
+templates' own summaries, which take the same road) reaches a generated file only through the
+escaping filter for the place it lands:
+
+    py_string   a Python string literal              py_doc      Python docstring text
+    py_comment  a Python comment (one line)          js_string   a JS string literal
+    js_comment  JS `//` comment text (one line, or wrapped with `//` on each line)
+    jsdoc       text inside a JSDoc `/** */` block (one line)
+
+No template emits HTML, so there is no HTML filter. The templates cannot forget a filter: the
+context hands them each description as an `Untrusted`, which is not a `str` and refuses to be
+printed (`{{ t.description }}`, `~` or `|join` raise `UnfilteredText` while rendering); only the
+filters above unwrap it. Names are not wrapped: spec.py has checked that they are identifiers,
+and the JS carries them only inside string literals and comments, never as its own identifiers.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import re
 import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jinja2
 
+from vibewidget_cli import wiring
 from vibewidget_cli.spec import TraitSpec, WidgetSpec, is_row_selection
 from vibewidget_cli.templates import Template, bind_slots, get_template, templates_dir
-from vibewidget_cli.wiring import render_wiring
 
 if TYPE_CHECKING:
     from vibewidget_cli.manifest import Project
@@ -41,9 +59,143 @@ class GeneratedFile:
     text: str
 
 
-def string_literal(text: str) -> str:
-    """A double-quoted string literal, the same in Python (as ruff format writes them) and JS."""
-    return json.dumps(text, ensure_ascii=False)
+class UnfilteredText(Exception):
+    """A template printed untrusted text without an escaping filter: a bug in the template."""
+
+
+class Untrusted:
+    """Text from the user, the manifest or an LLM, on its way into generated code.
+
+    Not a `str`, so that a template cannot print it by accident: Jinja prints a value with
+    `str()`, which raises here. Concatenating keeps it untrusted; the escaping filters unwrap it.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str | Untrusted) -> None:
+        self.text = _plain(text)
+
+    def __str__(self) -> str:
+        raise UnfilteredText(
+            f"untrusted text {self.text[:40]!r} reached a template's output without an "
+            "escaping filter (py_string, py_doc, py_comment, js_string, js_comment or jsdoc)"
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __add__(self, other: str | Untrusted) -> Untrusted:
+        return Untrusted(self.text + _plain(other))
+
+    def __radd__(self, other: str | Untrusted) -> Untrusted:
+        return Untrusted(_plain(other) + self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Untrusted) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __repr__(self) -> str:
+        return f"Untrusted({self.text!r})"
+
+
+def _plain(text: str | Untrusted) -> str:
+    return text.text if isinstance(text, Untrusted) else text
+
+
+# Zero-width joiner: not printable, but it holds emoji such as 👩‍💻 together.
+_KEPT_INVISIBLE = "\u200d"
+
+
+def one_line(text: str | Untrusted) -> str:
+    """The text as one line: any line break or whitespace run becomes one space, and what
+    cannot be seen (control characters, bidi overrides that make code read other than it runs)
+    is dropped."""
+    spaced = "".join(" " if c.isspace() else c for c in _plain(text))
+    visible = "".join(c for c in spaced if c.isprintable() or c in _KEPT_INVISIBLE)
+    return " ".join(visible.split())
+
+
+# Escapes Python writes with a letter; other invisible characters get a \x, \u or \U escape.
+_PY_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def py_string(text: str | Untrusted) -> str:
+    """A Python string literal that evaluates to `text`, quoted as ruff format would quote it
+    (double quotes, unless the text holds more of them than single ones)."""
+    text = _plain(text)
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    escaped = []
+    for char in text:
+        if char in _PY_ESCAPES:
+            escaped.append(_PY_ESCAPES[char])
+        elif char == quote:
+            escaped.append("\\" + char)
+        elif not char.isprintable():
+            escaped.append(_py_hex_escape(ord(char)))
+        else:
+            escaped.append(char)
+    return quote + "".join(escaped) + quote
+
+
+def _py_hex_escape(code: int) -> str:
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+# A quote next to another, or at either end, could close (or merge into) the `"""`.
+_DOC_QUOTE = re.compile(r'^"|"(?=")|"$')
+
+
+def py_doc(
+    text: str | Untrusted, first_column: int = 0, indent: int = 0, width: int = _LINE_LENGTH
+) -> str:
+    """Text for inside a `\"\"\"` docstring: one logical text, wrapped with its first line
+    starting at `first_column` and later ones at `indent`. Backslashes are doubled (no `\\N`
+    or trailing `\\` can break the string) and quotes escaped where they could close it."""
+    wrapped = _wrap(one_line(text), first_column, indent, width)
+    return _DOC_QUOTE.sub(r"\\\"", wrapped.replace("\\", "\\\\"))
+
+
+def py_comment(text: str | Untrusted) -> str:
+    """Text for after a `#`: one line."""
+    return one_line(text)
+
+
+def js_string(text: str | Untrusted) -> str:
+    """A double-quoted JS string literal that evaluates to `text` (also valid JSON).
+
+    Beyond JSON's escapes: what cannot be seen (U+2028 and U+2029, which end a line in older
+    JS, and bidi overrides, which make code read other than it runs) and a `<` that starts
+    `</` or `<!` (a `</script>` in a page that inlines the module).
+    """
+    encoded = json.dumps(_plain(text), ensure_ascii=False)
+    return "".join(
+        char if char.isprintable() and char != "<" else _js_escape(char, encoded, i)
+        for i, char in enumerate(encoded)
+    )
+
+
+def _js_escape(char: str, encoded: str, i: int) -> str:
+    if char == "<":
+        return "\\u003c" if encoded[i + 1 : i + 2] in ("/", "!") else char
+    return json.dumps(char)[1:-1]  # \uXXXX, a surrogate pair beyond U+FFFF
+
+
+def js_comment(text: str | Untrusted, width: int | None = None, indent: str = "") -> str:
+    """Text for after a `//`: one line, or wrapped to `width` columns with every later line
+    starting `indent + "// "`. No JS line terminator (\\n, \\r, U+2028, U+2029) survives."""
+    line = one_line(text)
+    if width is None:
+        return line
+    return f"\n{indent}// ".join(textwrap.wrap(line, width - len(indent) - 3))
+
+
+def jsdoc(text: str | Untrusted) -> str:
+    """Text for inside a `/** */` block: one line, and no `*/` to close it."""
+    return one_line(text).replace("*/", "*\\/")
 
 
 def declaration(trait: TraitSpec, default: str | None = None) -> str:
@@ -54,44 +206,53 @@ def declaration(trait: TraitSpec, default: str | None = None) -> str:
         constructor, first = _TRAITLETS[trait.type]
         if default is not None:
             first = default if trait.type not in {"dict", "bytes"} else f"default_value={default}"
-    help_ = f"help={string_literal(trait.description)}" if trait.description else ""
+    help_ = f"help={py_string(trait.description)}" if trait.description else ""
     args = [a for a in (first, help_) if a]
-    one_line = f"{constructor}({', '.join(args)}).tag(sync=True)"
-    if len(f"    {trait.name} = {one_line}") <= _LINE_LENGTH or not args:
-        return one_line
+    single = f"{constructor}({', '.join(args)}).tag(sync=True)"
+    if len(f"    {trait.name} = {single}") <= _LINE_LENGTH or not args:
+        return single
     # Too long for one line: one argument a line with a trailing comma, as ruff format does.
     inner = "".join(f"        {arg},\n" for arg in args)
     return f"{constructor}(\n{inner}    ).tag(sync=True)"
 
 
-def sentence(text: str) -> str:
+def sentence(text: str | Untrusted) -> Untrusted:
     """`flight delays vs distance` → `Flight delays vs distance.`"""
-    text = " ".join(text.split())
-    if not text:
-        return text
-    if not text[:2].isupper():  # keep "3D" or "NYC" as written
+    text = one_line(text)
+    if text and not text[:2].isupper():  # keep "3D" or "NYC" as written
         text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+    if text and not text.endswith((".", "!", "?")):
+        text += "."
+    return Untrusted(text)
 
 
-def wrap(text: str, first_column: int, indent: int = 0, width: int = _LINE_LENGTH) -> str:
-    """Wrap docstring text whose first line starts at `first_column`; later lines at `indent`."""
+def _after_colon(summary: Untrusted) -> Untrusted:
+    """The sentence as it reads after "The X widget: ": "A panel" → "a panel", "NYC" stays."""
+    text = summary.text
+    first = text.split()[0] if text.split() else ""
+    if len(first) > 1 and first.isupper():
+        return summary
+    return Untrusted(text[:1].lower() + text[1:])
+
+
+def _wrap(text: str, first_column: int, indent: int = 0, width: int = _LINE_LENGTH) -> str:
+    """Wrap text whose first line starts at `first_column`; later lines at `indent`."""
     lines = textwrap.wrap(
         text, width, initial_indent="x" * first_column, subsequent_indent=" " * indent
     )
     return "\n".join(lines)[first_column:]
 
 
-def comment(text: str, width: int = 100) -> str:
-    """Text as `//` comment lines (the first `//` is the template's)."""
-    return "\n// ".join(textwrap.wrap(text, width - 3))
-
-
 def contract_line(items: list[str], label: str) -> str:
     """`//   reads   a, b, c` for the JS header, wrapped under its first item."""
-    text = ", ".join(items) if items else "nothing"
+    text = one_line(", ".join(items)) if items else "nothing"
     lines = textwrap.wrap(text, 100 - 13, break_on_hyphens=False)
     return f"//   {label:<7} " + "\n//           ".join(lines)
+
+
+def panel_type(trait: TraitSpec) -> str:
+    """How the trait panel's JS treats a trait: its type, or "rows" for a row selection."""
+    return "rows" if is_row_selection(trait) else trait.type
 
 
 @functools.cache
@@ -104,13 +265,19 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
-    env.filters["js_string"] = string_literal
-    env.filters["sentence"] = sentence
-    env.filters["wrap"] = wrap
-    env.filters["comment"] = comment
-    env.filters["contract_line"] = contract_line
+    env.filters.update(
+        py_string=py_string,
+        py_doc=py_doc,
+        py_comment=py_comment,
+        js_string=js_string,
+        js_comment=js_comment,
+        jsdoc=jsdoc,
+        contract_line=contract_line,
+        panel_type=panel_type,
+    )
     env.globals["declaration"] = declaration
     env.globals["is_row_selection"] = is_row_selection
+    env.globals["panel_type"] = panel_type
     return env
 
 
@@ -122,18 +289,31 @@ def _template_or_shared(kind: str, filename: str) -> jinja2.Template:
         return env.get_template(f"_shared/{filename}")
 
 
+def _untrusted(trait: TraitSpec) -> TraitSpec:
+    return dataclasses.replace(trait, description=Untrusted(trait.description))
+
+
 def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
+    """What the templates see: every description in it is `Untrusted`."""
     slots, _ = bind_slots(spec, template)
     bound = set(slots.values())
+    widget = dataclasses.replace(
+        spec,
+        description=Untrusted(spec.description),
+        traits=[_untrusted(t) for t in spec.traits],
+    )
+    summary = sentence(spec.description or template.summary)
     return {
-        "widget": spec,
-        "template": template,
+        "widget": widget,
+        "template": dataclasses.replace(template, summary=Untrusted(template.summary)),
+        "summary": summary,
+        "summary_after_colon": _after_colon(summary),
         "slots": slots,
-        "options": list(template.options),
+        "options": [_untrusted(t) for t in template.options],
         "defaults": template.option_defaults,
         # Traits no part of the template drives: the shared panel shows and edits them.
-        "free_imports": [t for t in spec.imports if t.name not in bound],
-        "free_exports": [t for t in spec.exports if t.name not in bound],
+        "free_imports": [t for t in widget.imports if t.name not in bound],
+        "free_exports": [t for t in widget.exports if t.name not in bound],
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
         "needs_traitlets": bool(template.options)
         or any(not is_row_selection(t) for t in spec.traits),
@@ -182,7 +362,7 @@ def render_package(
     for spec in widgets:
         files += render_widget(spec, directory, js=js_overrides.get(spec.name))
     if project.links:
-        files.append(GeneratedFile(f"{directory}/wiring.py", render_wiring(project)))
+        files.append(GeneratedFile(f"{directory}/wiring.py", wiring.render_wiring(project)))
     return files
 
 

@@ -1,9 +1,15 @@
-"""The link graph → the text of the generated `wiring.py`. Pure; same manifest, same text."""
+"""The link graph → the text of the generated `wiring.py`. Pure; same manifest, same text.
+
+Widget and trait names are checked identifiers; whatever else reaches the text goes through
+render's escaping filters, as in the templates. (render imports this module too: each uses the
+other's functions only when called, so either may be imported first.)
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from vibewidget_cli import render
 from vibewidget_cli.spec import class_name, is_row_selection
 
 if TYPE_CHECKING:
@@ -21,7 +27,7 @@ def render_wiring(project: Project) -> str:
     imports = "".join(f"from .{name} import {class_name(name)}\n" for name in names)
     params = "".join(f"    {name}: {class_name(name)},\n" for name in names)
     calls = "".join(_link_call(project, link) for link in project.links)
-    listing = "".join(f"    {link}\n" for link in project.links)
+    listing = "".join(f"    {render.py_doc(str(link), 4)}\n" for link in project.links)
     return (
         '"""Links between the widgets of this package, as recorded in vibew.toml.\n'
         "\n"
@@ -61,8 +67,8 @@ def _link_call(project: Project, link: LinkSpec) -> str:
             transform = f"            transform=({forward}, {back}),\n"
     return (
         f"        traitlets.{'dlink' if link.oneway else 'link'}(\n"
-        f'            ({src}, "{src_trait}"),\n'
-        f'            ({dst}, "{dst_trait}"),\n'
+        f"            ({src}, {render.py_string(src_trait)}),\n"
+        f"            ({dst}, {render.py_string(dst_trait)}),\n"
         f"{transform}"
         "        ),\n"
     )
