@@ -37,6 +37,9 @@
  * @property {string[]} selected_airlines  array of airline codes
  */
 
+/** The imports that keep the rows whose value, in a category column, they list. */
+const VALUE_FILTERS = ["selected_airlines"];
+
 const STYLE = `
   .vibew-table table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
   .vibew-table th, .vibew-table td { padding: 3px 10px; white-space: nowrap; }
@@ -72,7 +75,7 @@ function render({ model, el }) {
   el.append(root);
 
   let data = decodeTable(null);
-  let selectedAirlinesColumn = null; // the column selected_airlines filters
+  let filteredColumns = []; // per value filter: the category column it filters
   let cellTexts = []; // per column: a row's text in it
   let shown = new Int32Array(0); // the rows that pass every filter
   let page = 0;
@@ -80,7 +83,7 @@ function render({ model, el }) {
   function load() {
     data = decodeTable(model.get("data"));
     const named = model.get("category_column");
-    selectedAirlinesColumn = pickCategoryColumn(data, named, "selected_airlines");
+    filteredColumns = VALUE_FILTERS.map((name) => pickCategoryColumn(data, named, name));
     const position = document.createElement("th");
     position.className = "number row";
     position.textContent = "#";
@@ -99,7 +102,7 @@ function render({ model, el }) {
   function filter() {
     const pass = new Uint8Array(data.length).fill(1);
     keepRows(pass, rowIndices(model.get("selected_indices")));
-    keepValues(pass, selectedAirlinesColumn, model.get("selected_airlines"));
+    VALUE_FILTERS.forEach((name, i) => keepValues(pass, filteredColumns[i], model.get(name)));
     shown = rowsWhere(pass);
     root.dataset.rows = shown.length; // for tests, and anyone inspecting the page
     page = 0;
