@@ -306,8 +306,20 @@ def test_column_names_of_any_type_are_sent_as_text(traits):
     frame = pd.DataFrame([[1, 2, 3, 4, 5]], columns=[0, 2.5, ("a", "b"), None, "a"])
     names = [c["name"] for c in traits.encode_table(frame)["columns"]]
     assert names == ["0", "2.5", "('a', 'b')", "None", "a"]
-    duplicated = pd.DataFrame([[1, 2]], columns=["x", "x"])
-    assert [c["name"] for c in traits.encode_table(duplicated)["columns"]] == ["x", "x"]
+
+
+@pytest.mark.parametrize(
+    ("columns", "named"),
+    [([1, "1"], "'1'"), (["x", "x"], "'x'"), ([None, "None", 2.5, "2.5"], "'2.5', 'None'")],
+    ids=["int-and-text", "twice", "two-pairs"],
+)
+def test_columns_whose_names_read_alike_are_refused(widgets, traits, columns, named):
+    """The front end gets names as text: `1` and "1" would be two columns named "1"."""
+    frame = pd.DataFrame([list(range(len(columns)))], columns=columns)
+    with pytest.raises(traitlets.TraitError, match=f"several columns named {named}"):
+        widgets["Scatter"](frame)
+    with pytest.raises(traitlets.TraitError, match="rename them apart"):
+        traits.encode_table(frame)  # a frame changed in place after it was assigned
 
 
 def test_numbers_are_sent_without_copying_the_frame(traits):
@@ -534,6 +546,15 @@ def test_selection_from_the_front_end_as_buffer_or_list(scatter):
     assert scatter.selected_indices == [1, 2, 3]
     with pytest.raises(traitlets.TraitError):
         scatter.set_state({"selected_indices": memoryview(np.array([-5], dtype=np.int32))})
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 4001])
+def test_a_selection_buffer_of_partial_int32s_is_a_trait_error(scatter, size):
+    """A browser (or anyone on the comm) can send any bytes: refused as a TraitError."""
+    before = scatter.selected_indices
+    with pytest.raises(traitlets.TraitError, match=f"4 bytes each.*not {size} bytes"):
+        scatter.set_state({"selected_indices": memoryview(bytes(size))})
+    assert scatter.selected_indices is before
 
 
 def test_selection_through_traitlets_link(scatter, histogram):

@@ -137,6 +137,11 @@ def _indices_to_json(value: np.ndarray, widget: Any) -> memoryview:
 def _indices_from_json(value: Any, widget: Any) -> Any:
     # The front end sends an Int32Array as a buffer; a plain JS array arrives as a list.
     if isinstance(value, (bytes, bytearray, memoryview)):
+        if memoryview(value).nbytes % 4:
+            raise traitlets.TraitError(
+                f"A row selection from the front end must be whole int32 values (4 bytes "
+                f"each), not {memoryview(value).nbytes} bytes."
+            )
         return np.frombuffer(value, dtype="<i4")
     return value
 
@@ -154,7 +159,8 @@ class Table(traitlets.TraitType):
     - anything else (kind "category"): int32 codes into `categories`, the text of each
       value (-1 for missing); values of mixed types are compared and shown as text
 
-    Column names are sent as text, whatever their type.
+    Column names are sent as text, whatever their type, so two that read alike (`1` and
+    `"1"`) are refused: the front end could not tell them apart.
     """
 
     default_value = None
@@ -168,20 +174,38 @@ class Table(traitlets.TraitType):
     def validate(self, obj: Any, value: Any) -> Any:
         import pandas as pd
 
-        if value is None or isinstance(value, pd.DataFrame):
+        if value is None:
             return value
-        try:
-            return pd.DataFrame(value)
-        except (TypeError, ValueError):
-            self.error(obj, value)
+        if not isinstance(value, pd.DataFrame):
+            try:
+                value = pd.DataFrame(value)
+            except (TypeError, ValueError):
+                self.error(obj, value)
+        _column_names(value)
+        return value
 
 
 def encode_table(frame: Any, widget: Any = None) -> dict[str, Any] | None:
     """The DataFrame as `{"length", "columns": [{"name", "kind", "dtype", "values", ...}]}`."""
     if frame is None:
         return None
-    columns = [_encode_column(str(name), series) for name, series in frame.items()]
+    names = _column_names(frame)
+    columns = [
+        _encode_column(name, series) for name, (_, series) in zip(names, frame.items())
+    ]
     return {"length": len(frame), "columns": columns}
+
+
+def _column_names(frame: Any) -> list[str]:
+    """The column names as the front end sees them: text, each a different one."""
+    names = [str(name) for name in frame.columns]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise traitlets.TraitError(
+            f"The DataFrame has several columns named {', '.join(map(repr, repeated))} once "
+            "the names are text (as the front end gets them); rename them apart."
+        )
+    return names
 
 
 def _encode_column(name: str, series: Any) -> dict[str, Any]:
