@@ -104,3 +104,13 @@ def cannot_start(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"cannot start (CI=true, so this fails): {reason}", pytrace=False)
     pytest.skip(f"cannot start: {reason}")
+
+
+def node_check(text: str) -> None:
+    """`text` parses as an ES module in Node, early errors included (a name declared twice,
+    a reserved word bound), which tree-sitter's grammar does not report."""
+    with tempfile.TemporaryDirectory() as folder:
+        module = Path(folder) / "module.mjs"
+        module.write_text(text, encoding="utf-8")
+        done = subprocess.run(["node", "--check", str(module)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
