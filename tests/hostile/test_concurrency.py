@@ -64,8 +64,10 @@ def test_a_command_gives_up_after_the_timeout_with_one_line_and_writes_nothing(p
         _, stderr = done.communicate(timeout=120)
     assert done.returncode == 2
     assert "Traceback" not in stderr
-    assert stderr.strip().splitlines()[-1].startswith(
-        "error: another vibew command is still working in"
+    assert (
+        stderr.strip()
+        .splitlines()[-1]
+        .startswith("error: another vibew command is still working in")
     )
     assert list(project.iterdir()) == []
 

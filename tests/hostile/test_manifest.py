@@ -58,8 +58,8 @@ HOSTILE = [
     ('template = "scatter"', "template = 3", "template is an integer; it must be a string"),
     ('template = "scatter"', "template = []", "template is an array"),
     ('template = "scatter"', "template = { a = 1 }", "template is a table"),
-    ('description = "', "description = 3\nx = \"", "description is an integer"),
-    ('description = "', "description = true\nx = \"", "description is true or false"),
+    ('description = "', 'description = 3\nx = "', "description is an integer"),
+    ('description = "', 'description = true\nx = "', "description is true or false"),
     ('name = "selected_indices"', "name = 5", "name is an integer"),
     ('name = "selected_indices"', 'name = "ｓｅｌｅｃｔｅｄ"', "other than ASCII"),
     ('name = "selected_indices"', 'name = "delete"', "JavaScript reserved word"),
@@ -84,7 +84,7 @@ HOSTILE = [
     ('[files."widgets/__init__.py"]', '[files."widgets/x.sh"]', "not a file of the widgets/"),
     ('[files."widgets/__init__.py"]', '[files."/etc/passwd"]', "not a file of the widgets/"),
     ('sha256 = "', 'sha256 = "zz', "not a sha256 hex digest"),
-    ('sha256 = "', "sha256 = 1\nx = \"", "sha256 is an integer"),
+    ('sha256 = "', 'sha256 = 1\nx = "', "sha256 is an integer"),
 ]
 
 
