@@ -156,7 +156,7 @@ def py_doc(
     starting at `first_column` and later ones at `indent`. Backslashes are doubled (no `\\N`
     or trailing `\\` can break the string) and quotes escaped where they could close it."""
     wrapped = _wrap(one_line(text), first_column, indent, width)
-    return _DOC_QUOTE.sub(r"\\\"", wrapped.replace("\\", "\\\\"))
+    return _DOC_QUOTE.sub(lambda _: '\\"', wrapped.replace("\\", "\\\\"))
 
 
 def py_comment(text: str | Untrusted) -> str:
@@ -302,7 +302,8 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         description=Untrusted(spec.description),
         traits=[_untrusted(t) for t in spec.traits],
     )
-    summary = sentence(spec.description or template.summary)
+    # A description of nothing visible (only control characters, say) reads as none.
+    summary = sentence(spec.description) or sentence(template.summary)
     return {
         "widget": widget,
         "template": dataclasses.replace(template, summary=Untrusted(template.summary)),
