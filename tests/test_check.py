@@ -110,20 +110,22 @@ export default { render };
         Use("./helper.js", 2),
         Use("./other.js", 3),
     ]
-    assert sorted((u.line, u.name) for u in facts.unsafe) == [
+    assert [(u.line, u.name) for u in facts.network] == [
         (5, "fetch"),
         (6, "XMLHttpRequest"),
         (7, "WebSocket"),
         (8, "EventSource"),
         (9, "navigator.sendBeacon"),
-        (10, "eval"),
-        (11, "new Function"),
-        (12, "Function()"),
-        (13, "document.cookie"),
-        (14, "localStorage"),
-        (15, "sessionStorage"),
-        (16, "import()"),
-        (17, "fetch"),
+        (17, "globalThis.fetch"),
+    ]
+    assert [(u.line, u.name) for u in facts.unsafe] == [
+        (10, "eval (evaluates text as code)"),
+        (11, "Function (evaluates text as code)"),
+        (12, "Function (evaluates text as code)"),
+        (13, "document.cookie (cookies)"),
+        (14, "localStorage (browser storage)"),
+        (15, "window.sessionStorage (browser storage)"),
+        (16, "import() (loads code at run time; import statically from a pinned CDN URL)"),
     ]
 
 

@@ -181,7 +181,9 @@ def test_allow_network_lifts_only_the_network_rule(vibew, project):
     with LlmServer([fenced(evals), fenced(FETCHES)]) as server:
         result = vibew(*NEW_ZORB, "--allow-network", env=llm_env(server))
     assert result.returncode == 0, result.stderr
-    assert "eval is not allowed" in server.requests[1].messages[-1]["content"]
+    assert (
+        "eval (evaluates text as code) is not allowed" in server.requests[1].messages[-1]["content"]
+    )
     assert (project / "widgets/zorb.js").read_text() == FETCHES
 
 
@@ -529,6 +531,6 @@ def test_check_code_names_every_broken_rule():
     assert "no default export with render" in text
     assert "export 'picked_index' is never written" in text
     assert "import 'threshold' is never listened to" in text
-    assert "localStorage is not allowed" in text
+    assert "localStorage (browser storage) is not allowed" in text
     assert "another file" in text
     assert llm.check_code(GOOD, WidgetSpec("chart", traits=spec.traits[:1])) == []

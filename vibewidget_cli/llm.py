@@ -41,9 +41,6 @@ CDN_HOSTS = ("esm.sh", "cdn.jsdelivr.net", "unpkg.com", "ga.jspm.io", "cdn.skypa
 
 _DEFAULT_TIMEOUT = 120.0  # seconds the client waits for each read
 _DEFAULT_MAX_RETRIES = 3  # the client's own retries (with backoff) on timeouts, 429 and 5xx
-_NETWORK = frozenset(
-    {"fetch", "XMLHttpRequest", "WebSocket", "EventSource", "navigator.sendBeacon"}
-)
 _PINNED = re.compile(r"@v?\d+\.\d+\.\d+")
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S)
 _OPEN_FENCE = re.compile(r"^[ \t]*```[^\n]*\n", re.M)
@@ -554,15 +551,16 @@ def check_code(
                 f'import {trait.name!r} is never read: read it with model.get("{trait.name}") '
                 "in its change handler"
             )
+    # The rules are check.py's (the same `vibew check` applies); here they are worded for the
+    # model. --allow-network lifts only the network ones: eval-likes stay refused.
     for use in facts.unsafe:
-        if use.name in _NETWORK:
-            if not allow_network:
-                problems.append(
-                    f"line {use.line}: {use.name} reaches the network; a widget gets its data "
-                    "through the model (--allow-network lifts this rule)"
-                )
-        else:
-            problems.append(f"line {use.line}: {use.name} is not allowed in a widget")
+        problems.append(f"line {use.line}: {use.name} is not allowed in a widget")
+    if not allow_network:
+        for use in facts.network:
+            problems.append(
+                f"line {use.line}: {use.name} reaches the network; a widget gets its data "
+                "through the model (--allow-network lifts this rule)"
+            )
     for use in facts.imports:
         problem = _import_problem(use.name)
         if problem:
