@@ -122,11 +122,11 @@ def test_a_good_answer_is_written_as_the_widget_js(vibew, project, tmp_path, fli
     assert request.body["model"] == "gpt-4o-mini"
     prompt = request.prompt
     assert "a zorblax of the quuxes" in prompt
-    assert "`picked_index` (int). the bar clicked." in prompt
+    assert '`picked_index` (int). Described as "the bar clicked".' in prompt
     assert 'model.set("picked_index"' in prompt and "model.save_changes()" in prompt
     assert 'model.on("change:' in prompt and "function decodeTable(" in prompt
     # The schema: columns, dtypes, ranges and cardinality...
-    for fact in ("'carrier'", "'distance'", "float64", "range 88.25 to 4021.75", "3 rows"):
+    for fact in ('"carrier"', '"distance"', "float64", "range 88.25 to 4021.75", "3 rows"):
         assert fact in prompt, fact
     assert "2 distinct" in prompt
     # ...but no cell values: the carrier codes and the one delay outside the range never show.

@@ -7,7 +7,9 @@ answer is written only after it passes the same checks `vibew check` applies (th
 When it fails them, the problems go back to the model, a bounded number of times.
 
 The API key is read from the environment or `.env` and handed to the client; it is never
-printed, logged, cached or written anywhere.
+printed, logged, cached or written anywhere. Text the user, the manifest or a data file
+supplies reaches the prompt JSON-encoded or in a fence it cannot close, so it cannot pose as
+a section of the prompt.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from vibewidget_cli.templates import Template
 
 #: Part of every cache key: change it whenever the prompt's wording changes.
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 DEFAULT_MODEL = "gpt-4o-mini"
 CACHE_DIR = ".vibew/cache"
 #: Hosts a generated module may import from, always with an exact version (`name@1.2.3`).
@@ -204,19 +206,39 @@ class DataSchema:
     sample: str | None = None
 
     def describe(self) -> str:
-        lines = [f"{self.source}: {self.rows:,} rows, {len(self.columns)} columns."]
+        """The schema as prompt text: names JSON-encoded, the sample rows in a fence."""
+        lines = [f"{_quoted(self.source)}: {self.rows:,} rows, {len(self.columns)} columns."]
         for column in self.columns:
-            facts = [f"{column.dtype}, kind {column.kind!r}", f"{column.distinct:,} distinct"]
+            facts = [
+                f"{_quoted(column.dtype)}, kind {column.kind!r}",
+                f"{column.distinct:,} distinct",
+            ]
             if column.low is not None and column.high is not None:
                 facts.append(f"range {_number_text(column.low)} to {_number_text(column.high)}")
             if column.missing:
                 facts.append(f"{column.missing:,} missing")
-            lines.append(f"- {column.name!r}: {', '.join(facts)}")
+            lines.append(f"- {_quoted(column.name)}: {', '.join(facts)}")
         if self.sample is not None:
-            lines += ["", "First rows (CSV):", "```csv", self.sample.rstrip(), "```"]
+            lines += ["", "First rows (CSV):", fence(self.sample.rstrip(), "csv")]
         else:
             lines.append("No cell values are shown; do not assume any.")
         return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """Untrusted text as one JSON string: a newline or a quote in it cannot end the line."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def fence(text: str, info: str = "") -> str:
+    """`text` in a fenced block it cannot close: longer than any run of backticks in it.
+
+    CommonMark closes a fence only with at least as many backticks as opened it, so a cell or a
+    line of code holding ``` stays inside.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{text}\n{ticks}"
 
 
 def _number_text(value: float) -> str:
@@ -383,7 +405,7 @@ _ROW_SELECTION = (
 
 def _trait_line(trait: TraitSpec) -> str:
     how = _ROW_SELECTION if is_row_selection(trait) else _HOW[trait.type]
-    about = f" {trait.description}." if trait.description else ""
+    about = f" Described as {_quoted(trait.description)}." if trait.description else ""
     return f"- `{trait.name}` ({trait.type}).{about} Its value is {how.replace('{n}', trait.name)}"
 
 
@@ -449,7 +471,11 @@ def new_prompt(
 ) -> list[dict[str, str]]:
     """The messages asking for a new widget's JavaScript."""
     description = spec.description.strip() or f"a widget named {spec.name}"
-    parts = [f"Write the JavaScript module of this widget: {description}", ""]
+    parts = [
+        "Write the JavaScript module of this widget, which the user describes as (a JSON "
+        f"string): {_quoted(description)}",
+        "",
+    ]
     parts.append(_widget_section(spec, template))
     if template.data:
         parts.append("")
@@ -476,7 +502,8 @@ def edit_prompt(
 ) -> list[dict[str, str]]:
     """The messages asking for a revision of the widget's current JavaScript (user edits too)."""
     parts = [
-        f"Revise the JavaScript module of this widget. The change asked for: {instruction}",
+        "Revise the JavaScript module of this widget. The change the user asks for (a JSON "
+        f"string): {_quoted(instruction)}",
         "",
         "Keep everything the change does not touch as it is, including edits by hand, and "
         "answer with the whole revised file.",
@@ -484,9 +511,7 @@ def edit_prompt(
         _widget_section(spec, template, current),
         "",
         f"The current file, {spec.name}.js:",
-        "```js",
-        current.rstrip(),
-        "```",
+        fence(current.rstrip(), "js"),
     ]
     return [
         {"role": "system", "content": _system(allow_network)},
