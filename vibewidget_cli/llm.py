@@ -7,9 +7,10 @@ answer is written only after it passes the same checks `vibew check` applies (th
 When it fails them, the problems go back to the model, a bounded number of times.
 
 The API key is read from the environment or `.env` and handed to the client; it is never
-printed, logged, cached or written anywhere. Text the user, the manifest or a data file
-supplies reaches the prompt JSON-encoded or in a fence it cannot close, so it cannot pose as
-a section of the prompt.
+printed, logged, cached or written anywhere, and it goes only to an endpoint the user chose
+(a flag or the environment), never to one a project file names (see `settings`). Text the
+user, the manifest or a data file supplies reaches the prompt JSON-encoded or in a fence it
+cannot close, so it cannot pose as a section of the prompt.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
+from vibewidget_cli import files
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.spec import is_row_selection
 from vibewidget_cli.templates import templates_dir
@@ -67,7 +69,10 @@ class Options:
 
 @dataclass(frozen=True)
 class Settings:
-    """Where to send the prompt. Flags > environment > `[tool.vibew]` in pyproject.toml > .env."""
+    """Where to send the prompt. Flags > environment > `[tool.vibew]` in pyproject.toml > .env.
+
+    The key comes from the environment or `.env` only; see `settings` for where it may go.
+    """
 
     model: str
     base_url: str | None
@@ -122,24 +127,55 @@ class Rejected(UserError):
         return "\n".join(lines + [f"  - {problem}" for problem in self.problems])
 
 
+#: Where a setting came from: a flag and the environment are the user's own choice; the
+#: project's pyproject.toml and .env came with the folder (a cloned repository, say).
+_FLAG, _ENV, _PYPROJECT, _DOTENV = "flag", "environment", "pyproject.toml", ".env"
+
+
 def settings(root: Path, options: Options) -> Settings:
-    """The model, endpoint and key to use, from flags, environment, pyproject.toml and .env."""
+    """The model, endpoint and key to use, from flags, environment, pyproject.toml and .env.
+
+    A key goes only to an endpoint the user chose: when the base URL comes from a project file
+    and the key from anywhere but that same `.env` (which then chose both), this refuses, so a
+    cloned project cannot send the user's key to its own server. `--show-prompt` sends nothing.
+    """
     dotenv = _dotenv(root)
     tool = _pyproject_settings(root)
 
-    def pick(flag: str | None, env: str, key: str | None) -> str | None:
-        for value in (flag, os.environ.get(env), tool.get(key) if key else None, dotenv.get(env)):
+    def pick(flag: str | None, env: str, key: str | None) -> tuple[str | None, str | None]:
+        for value, origin in (
+            (flag, _FLAG),
+            (os.environ.get(env), _ENV),
+            (tool.get(key) if key else None, _PYPROJECT),
+            (dotenv.get(env), _DOTENV),
+        ):
             if value:
-                return str(value)
-        return None
+                return str(value), origin
+        return None, None
 
-    return Settings(
-        model=pick(options.model, "VIBEW_MODEL", "model") or DEFAULT_MODEL,
-        base_url=pick(options.base_url, "OPENAI_BASE_URL", "base_url"),
-        api_key=pick(None, "OPENAI_API_KEY", None),
+    base_url, base_origin = pick(options.base_url, "OPENAI_BASE_URL", "base_url")
+    api_key, key_origin = pick(None, "OPENAI_API_KEY", None)
+    chosen = Settings(
+        model=pick(options.model, "VIBEW_MODEL", "model")[0] or DEFAULT_MODEL,
+        base_url=base_url,
+        api_key=api_key,
         timeout=_number("VIBEW_LLM_TIMEOUT", _DEFAULT_TIMEOUT, float),
         max_retries=int(_number("VIBEW_LLM_MAX_RETRIES", _DEFAULT_MAX_RETRIES, int)),
     )
+    from_project = base_origin in {_PYPROJECT, _DOTENV}
+    same_file = base_origin == key_origin == _DOTENV
+    if api_key and from_project and not same_file and not options.show_prompt:
+        where = (
+            "pyproject.toml ([tool.vibew] base_url)"
+            if base_origin == _PYPROJECT
+            else ".env (OPENAI_BASE_URL)"
+        )
+        raise UserError(
+            f"the endpoint {chosen.endpoint} comes from {where}; vibew sends your "
+            "OPENAI_API_KEY only to an endpoint you chose: pass --base-url URL or set "
+            "OPENAI_BASE_URL to use it"
+        )
+    return chosen
 
 
 def _dotenv(root: Path) -> dict[str, str]:
@@ -649,7 +685,12 @@ def generate(
     not write to it. Raises `Rejected` with the last attempt when every answer failed.
     """
     progress = progress or _Silent()
+    # Before anything is sent: a `.vibew` (or cache) that links out of the project would have
+    # the answer written wherever the link points.
     path = root / CACHE_DIR / f"{cache_key(settings, messages)}.json"
+    if cache:
+        files.check_inside(root, CACHE_DIR)
+        files.check_inside(root, path.relative_to(root).as_posix())
     if cache and path.is_file():
         try:
             code = json.loads(path.read_text(encoding="utf-8"))["code"]
@@ -668,10 +709,8 @@ def generate(
             problems.insert(0, "the answer was cut off at the model's length limit: be shorter")
         if not problems:
             if cache and save:
-                from vibewidget_cli.files import atomic_write
-
                 record = {"model": settings.model, "prompt_version": PROMPT_VERSION, "code": code}
-                atomic_write(path, json.dumps(record, indent=1) + "\n")
+                files.atomic_write(path, json.dumps(record, indent=1) + "\n")
             return code, False
         if attempt == attempts:
             break
