@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -235,13 +234,13 @@ def test_a_slow_answer_times_out_with_one_line(vibew, project):
     env = llm_env(VIBEW_LLM_TIMEOUT="0.5", VIBEW_LLM_MAX_RETRIES="1")
     with LlmServer([Answer(GOOD, delay=3)]) as server:
         env |= {"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": server.url}
-        started = time.monotonic()
         result = vibew(*NEW_ZORB, env=env)
-        elapsed = time.monotonic() - started
+    # The client gave up on each attempt (one line naming the timeout and the attempts) rather
+    # than waiting for the slow answer, which would have been written: behaviour, not a clock.
     assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "did not answer within 0.5s after 2 attempts" in result.stderr
     assert len(server.requests) == 2
-    assert elapsed < 8
     assert project_files(project) == {}
 
 
