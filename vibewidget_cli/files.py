@@ -2,10 +2,11 @@
 
 For every file it writes, vibew keeps the text it generated (the base) under `.vibew/base/`
 and its hash in the manifest. A file whose text is still its base is safely replaced. One the
-user changed gets vibew's changes (base → new text) merged into it, three-way; where both
-changed the same lines the file gets conflict markers and the user decides. A file vibew never
-wrote, or one whose base is gone, is only replaced with `--force`, and then its old text is kept
-beside it as `NAME.orig`.
+user changed gets vibew's changes (base → new text) merged into it, three-way, in the file's
+own line endings; where both changed the same lines the file gets conflict markers and the
+user decides. A file vibew never wrote, or one whose base is gone, is only replaced with
+`--force`, and then its old text is kept beside it as `NAME.orig` (or `NAME.orig.1`, `.2`, ...
+when an earlier copy is there: one is never overwritten).
 
 All the files of one command are written as one transaction: each text goes to a temporary file
 beside its target first, then every temporary file is renamed over its target, the manifest
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import json
 import os
 import secrets
@@ -103,7 +105,7 @@ def plan(
         if not path.exists():
             changes.append(Change(file, "new"))
             continue
-        current = path.read_text(encoding="utf-8")
+        current = _read_text(path, file.path)
         merged: str | None = None
         conflicts: tuple[Conflict, ...] = ()
         base = read_base(root, file.path)
@@ -129,19 +131,23 @@ def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
     """Three-way merge of vibew's change (`base` → `new`) into the user's text (`yours`).
 
     Lines that only one side changed take that side's text; lines both changed differently
-    are kept both, between `<<<<<<< yours`, `=======` and `>>>>>>> vibew` markers.
+    are kept both, between `<<<<<<< yours`, `=======` and `>>>>>>> vibew` markers. The result
+    has the line endings of `yours`: vibew's text (always `\\n`) is converted to them first, or
+    every line of a CRLF file would differ from its base and the merge would be all conflict.
     """
     import merge3
 
-    a, b = yours.splitlines(keepends=True), new.splitlines(keepends=True)
-    m = merge3.Merge3(base.splitlines(keepends=True), a, b)
+    eol = line_ending(yours)
+    base, new = _with_line_ending(base, eol), _with_line_ending(new, eol)
+    a, b = _lines(yours, eol), _lines(new, eol)
+    m = merge3.Merge3(_lines(base, eol), a, b)
     lines: list[str] = []
     conflicts: list[Conflict] = []
 
     def marker(text: str) -> None:
-        if lines and not lines[-1].endswith("\n"):
-            lines[-1] += "\n"  # a last line without a newline must not swallow the marker
-        lines.append(text + "\n")
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += eol  # a last line without a newline must not swallow the marker
+        lines.append(text + eol)
 
     # merge_lines() writes the same markers; walking the regions tells where each conflict is.
     for region in m.reprocess_merge_regions(m.merge_regions()):
@@ -162,6 +168,25 @@ def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
             marker(f"{CONFLICT_END} vibew")
             conflicts.append(Conflict(start, len(lines)))
     return "".join(lines), tuple(conflicts)
+
+
+def line_ending(text: str) -> str:
+    """The line ending most lines of `text` use: `\\n`, `\\r\\n` or a lone `\\r` (`\\n` on a tie)."""
+    crlf = text.count("\r\n")
+    counts = {"\n": text.count("\n") - crlf, "\r\n": crlf, "\r": text.count("\r") - crlf}
+    return max(counts, key=lambda eol: (counts[eol], eol == "\n"))
+
+
+def _with_line_ending(text: str, eol: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if eol == "\n" else text.replace("\n", eol)
+
+
+def _lines(text: str, eol: str) -> list[str]:
+    """`text` cut after each `eol` only (splitlines would also cut at \\f, U+2028 and the like,
+    which a generated string may hold, and would count lines an editor does not)."""
+    parts = text.split(eol)
+    return [part + eol for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def refuse_overwrites(changes: list[Change]) -> None:
@@ -206,7 +231,7 @@ def apply(root: Path, changes: list[Change], manifest: tuple[str, str] | None = 
     for change in changes:
         path = check_inside(root, change.file.path)
         if change.status in {"untracked", "edited"} and change.current is not None:
-            writes.append((path.with_name(path.name + ".orig"), change.current))
+            writes.append((free_orig(path), change.current))
         if change.text != change.current:
             writes.append((path, change.text))
         if read_base(root, change.file.path) != change.file.text:
@@ -214,6 +239,16 @@ def apply(root: Path, changes: list[Change], manifest: tuple[str, str] | None = 
     if manifest is not None:
         writes.append((check_inside(root, manifest[0]), manifest[1]))
     write_all(root, writes)
+
+
+def free_orig(path: Path) -> Path:
+    """Where `--force` keeps the text it replaces: `NAME.orig`, or the first free of
+    `NAME.orig.1`, `NAME.orig.2`, ... (an earlier copy may be all that is left of an edit)."""
+    for n in itertools.count():
+        orig = path.with_name(f"{path.name}.orig" + (f".{n}" if n else ""))
+        if not os.path.lexists(orig):
+            return orig
+    raise AssertionError("unreachable")
 
 
 def write_all(root: Path, writes: list[tuple[Path, str]]) -> None:
@@ -318,6 +353,19 @@ def _umask() -> int:
     return mask
 
 
+def _read_text(path: Path, relative: str) -> str:
+    """The file's text exactly as it is: its line endings kept (Python's default reading
+    would turn CRLF into LF, and the merge would then write LF)."""
+    try:
+        with open(path, encoding="utf-8", newline="") as stream:
+            return stream.read()
+    except UnicodeDecodeError as error:
+        raise UserError(
+            f"{relative} is not UTF-8 text (byte {error.start}); vibew reads and merges only "
+            "UTF-8: convert it, or move it away"
+        ) from None
+
+
 def read_base(root: Path, relative: str) -> str | None:
     path = root / BASE_DIR / relative
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+    return _read_text(path, f"{BASE_DIR}/{relative}") if path.is_file() else None
