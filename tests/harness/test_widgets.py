@@ -9,7 +9,7 @@ import time
 import pytest
 
 from vibewidget_cli.render import render_widget
-from vibewidget_cli.spec import WidgetSpec, parse_trait
+from vibewidget_cli.spec import TraitSpec, WidgetSpec, parse_trait
 from vibewidget_cli.templates import bind_slots, get_template
 
 AIRLINES = ["AA", "UA", "DL", "WN"]
@@ -432,4 +432,53 @@ def test_bar_ticks_read_as_60k_and_level_names_leave_no_empty_room(harness):
     assert svg.get_attribute("height") == "308"
     assert {"0", "5M", "10M"} <= set(svg_texts(harness))
     assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+def test_trait_panel_shows_imports_and_writes_exports_whatever_their_names(harness):
+    """Names that are words of the panel's own code (`model`, `value`, `format`, `delete`)
+    stay strings: every row works, and a bad input writes nothing."""
+    # Built directly: vibew now refuses some of these names, but the JS would not care.
+    traits = [
+        TraitSpec("model", "str", "import"),
+        TraitSpec("delete", "list[float]", "import"),
+        TraitSpec("value", "int", "export"),
+        TraitSpec("format", "list[int]", "export"),
+        TraitSpec("new", "bool", "export"),
+        TraitSpec("this", "dict", "export"),
+        TraitSpec("el", "str", "export"),
+    ]
+    js = render_widget(WidgetSpec("w", "", "generic", traits), "widgets")[1].text
+    state = {"model": "hello", "delete": [1.5, 2], "value": 0, "format": [], "new": False}
+    harness.mount(js, {**state, "this": {}, "el": ""})
+    page = harness.page
+    row = lambda name: page.locator(f".vibew-traits dt:text-is('{name}') + dd > *")  # noqa: E731
+
+    def enter(name: str, text: str) -> None:
+        row(name).fill(text)
+        row(name).press("Enter")  # a change event, as when the user is done typing
+
+    assert row("model").text_content() == "hello"
+    assert row("delete").text_content() == "1.5, 2"
+
+    enter("value", "41.6")
+    enter("value", "not a number")
+    enter("format", "3, 4.4")
+    row("new").check()
+    enter("this", '{"a": [1]}')
+    enter("el", "text")
+    assert harness.saved() == [
+        {"value": 42},
+        {"format": [3, 4]},
+        {"new": True},
+        {"this": {"a": [1]}},
+        {"el": "text"},
+    ]
+
+    harness.from_python("model", "changed")
+    harness.from_python("value", 7)
+    assert row("model").text_content() == "changed"
+    assert row("value").input_value() == "7"
+    assert harness.cleanup() == 0
+    assert page.locator(".vibew-traits").count() == 0
     assert not harness.errors
