@@ -349,11 +349,13 @@ def render_package(
     js_overrides = js_overrides or {}
     env = _environment()
     directory = project.directory
-    widgets = sorted(project.widgets.values(), key=lambda w: w.name)
+    # In the orders ruff wants (isort's for the imports, RUF022's for __all__): `w7` before `w10`.
+    widgets = sorted(project.widgets.values(), key=lambda w: _natural(w.name))
+    exported = sorted((w.class_name for w in widgets), key=_all_order)
     files = [
         GeneratedFile(
             f"{directory}/__init__.py",
-            env.get_template("_shared/__init__.py.j2").render(widgets=widgets),
+            env.get_template("_shared/__init__.py.j2").render(widgets=widgets, exported=exported),
         ),
     ]
     # Written once a widget needs it: a package of painters has no table to send.
@@ -365,6 +367,18 @@ def render_package(
     if project.links:
         files.append(GeneratedFile(f"{directory}/wiring.py", wiring.render_wiring(project)))
     return files
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """A natural sort key: runs of digits compare as numbers (`w7` < `w10`)."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)]
+
+
+def _all_order(name: str) -> tuple[int, list[tuple[int, int | str]]]:
+    """RUF022's order for `__all__`: SCREAMING_CASE, then CamelCase, then the rest, naturally."""
+    # One capital letter alone counts as CamelCase, as ruff has it.
+    group = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return group, _natural(name)
 
 
 def notebook_snippet(project: Project, name: str) -> str:

@@ -251,3 +251,28 @@ def test_the_taken_names_are_what_the_generated_python_uses():
     shadowed = {name for name in class_body if not name.startswith("_")}
     assert shadowed - spec_module._GENERATED_NAMES == spec_module._CLASS_BODY_NAMES
     assert wiring - {"__all__"} == spec_module._WIRING_NAMES
+
+
+def test_a_package_of_many_widgets_is_ruff_clean():
+    """`__init__.py` lists modules and `__all__` in ruff's orders: w7 before w10, AB before Ab."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    names = [f"w{i}" for i in (1, 2, 7, 10, 11, 100)] + ["ab", "a_b", "x9y", "x10y", "z"]
+    project = Project(widgets={n: WidgetSpec(n, "", "generic", []) for n in names})
+    (init,) = [f for f in render_package(project) if f.path.endswith("__init__.py")]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "__init__.py"
+        path.write_text(init.text, encoding="utf-8")
+        for args in (
+            ["check", "--isolated", "--select", "I,RUF022,F"],
+            ["format", "--isolated", "--check"],
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", "ruff", *args, str(path)],
+                capture_output=True,
+                text=True,
+            )
+            assert done.returncode == 0, done.stdout + init.text
