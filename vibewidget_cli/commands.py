@@ -59,7 +59,7 @@ def _load(root: Path, missing: str | None = None) -> tuple[Project, str | None]:
     finished = files.recover(root)
     project = manifest.load(root)
     if project is None:
-        if (root / files.BASE_DIR).is_dir():
+        if files.has_generated_files(root):  # not an empty .vibew/base a failed write left
             raise UserError(_lost_manifest(root))
         if missing is not None:
             raise UserError(missing)
