@@ -233,6 +233,40 @@ def folder_outside_listed(project: Path) -> None:
     write_journal(project, journal)
 
 
+def every_temporary_renamed(project: Path) -> None:
+    """Each staged file moved to a name of another form: one transaction, but not vibew's."""
+    journal = read_journal(project)
+    for entry in journal["files"]:
+        other = entry[1].replace(".vibew-tmp", ".tmp")
+        if (project / entry[1]).exists():
+            os.rename(project / entry[1], project / other)
+        entry[1] = other
+    write_journal(project, journal)
+
+
+def user_file_as_temporary(project: Path) -> None:
+    """One entry, a tracked target, and as its "temporary" a file of the user's."""
+    put(project, "widgets/notes.md", "the user's notes\n")
+    write_journal(
+        project, {"state": "renaming", "files": [["widgets/scatter.js", "widgets/notes.md"]]}
+    )
+
+
+def staging_with_folder(target: str, folder: str) -> Callable[[Path], None]:
+    """A journal still staging (so a file with nothing staged is left alone), whose target
+    was never staged and whose `folders` name an empty folder that is not vibew's."""
+
+    def change(project: Path) -> None:
+        (project / folder).mkdir(parents=True, exist_ok=True)
+        add_entry(project, target, planted=False)
+        journal = read_journal(project)
+        journal["state"] = "staging"
+        journal["folders"] = [*journal.get("folders", []), folder]
+        write_journal(project, journal)
+
+    return change
+
+
 def replace_journal(journal_text: object) -> Callable[[Path], None]:
     return lambda project: write_journal(project, journal_text)
 
@@ -306,6 +340,10 @@ HOSTILE: dict[str, Callable[[Path], None]] = {
     "empty path": retarget(0, "", ".x.0badc0de.vibew-tmp"),
     "NUL in a path": lambda p: add_entry(p, "widgets/scatter.js\0x", planted=False),
     "backslash": lambda p: add_entry(p, "widgets\\..\\..\\outside\\victim.txt"),
+    "staging, an empty folder outside": staging_with_folder(
+        "../outside/empty/x", "../outside/empty"
+    ),
+    "staging, an empty .git/hooks": staging_with_folder(".git/hooks/pre-commit", ".git/hooks"),
     # symlinks
     "package folder a symlink outside": symlinked_widgets,
     "target a symlink outside": target_is_a_symlink,
@@ -314,6 +352,8 @@ HOSTILE: dict[str, Callable[[Path], None]] = {
     "journal a folder": journal_is_a_folder,
     # temporary files that are not vibew's
     "temporary without the vibew form": retarget(0, "widgets/scatter.js", "widgets/notes.md"),
+    "every temporary of another form": every_temporary_renamed,
+    "a user file as the temporary": user_file_as_temporary,
     "temporary with a .tmp suffix": retarget(
         0, "widgets/scatter.js", "widgets/.scatter.js.0badc0de.tmp"
     ),
