@@ -15,13 +15,12 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 fi
 
-# Local copies of CDN modules (three.js) that the e2e browser serves instead of esm.sh.
-if [ ! -d tests/e2e/js/node_modules ]; then
-  if [ -f tests/e2e/js/package-lock.json ]; then
-    npm ci --prefix tests/e2e/js --no-audit --no-fund
-  else
-    npm install --prefix tests/e2e/js --no-audit --no-fund
-  fi
+# From npm, as the lock file pins them: local copies of CDN modules (three.js) that the browser
+# tests serve instead of esm.sh, and the JS tools that check generated code (prettier, tsc).
+# Installed again whenever the lock changed since the last install.
+if ! cmp -s tests/e2e/js/package-lock.json tests/e2e/js/node_modules/.installed-lock.json; then
+  npm ci --prefix tests/e2e/js --no-audit --no-fund
+  cp tests/e2e/js/package-lock.json tests/e2e/js/node_modules/.installed-lock.json
 fi
 
 exec .venv/bin/python -m pytest "$@"
