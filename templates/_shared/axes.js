@@ -3,7 +3,7 @@ function extent(values) {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
-    const value = values[i]; // an indexed loop: these arrays can hold millions of rows
+    const value = values[i]; // an indexed loop: these can hold millions of rows
     if (!Number.isFinite(value)) continue;
     if (value < min) min = value;
     if (value > max) max = value;
@@ -13,42 +13,43 @@ function extent(values) {
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
-function drawAxes(group, { x, y, xLabel, yLabel, xKind = "number", yKind = "number" }) {
+function drawAxes(group, { x, y, xLabel, yLabel, xKind, yKind }) {
   group.replaceChildren();
   const [left, right] = [x(x.domain[0]), x(x.domain[1])];
   const [bottom, top] = [y(y.domain[0]), y(y.domain[1])];
-  const line = (x1, y1, x2, y2) =>
-    svgElement("line", { x1, y1, x2, y2, stroke: "currentColor", "stroke-opacity": 0.5 });
-  const text = (content, attributes) => {
-    const label = svgElement("text", { fill: "currentColor", "font-size": 11, ...attributes });
-    label.textContent = content;
-    return label;
-  };
-  group.append(line(left, bottom, right, bottom), line(left, bottom, left, top));
+  const line = (x1, y1, x2, y2) => svgElement("line", { x1, y1, x2, y2 });
+  group.append(
+    line(left, bottom, right, bottom),
+    line(left, bottom, left, top),
+  );
   for (const tick of niceTicks(...x.domain)) {
+    const at = x(tick);
     group.append(
-      line(x(tick), bottom, x(tick), bottom + 4),
-      text(formatTick(tick, xKind), { x: x(tick), y: bottom + 16, "text-anchor": "middle" }),
+      line(at, bottom, at, bottom + 4),
+      svgText(formatTick(tick, xKind), { x: at, y: bottom + 16 }),
     );
   }
   for (const tick of niceTicks(...y.domain)) {
+    const [at, label] = [y(tick), formatTick(tick, yKind)];
     group.append(
-      line(left - 4, y(tick), left, y(tick)),
-      text(formatTick(tick, yKind), { x: left - 6, y: y(tick) + 4, "text-anchor": "end" }),
+      line(left - 4, at, left, at),
+      svgText(label, { x: left - 6, y: at + 4, class: "end" }),
     );
   }
-  group.append(text(xLabel, { x: (left + right) / 2, y: bottom + 32, "text-anchor": "middle" }));
+  const middle = (top + bottom) / 2;
   group.append(
-    text(yLabel, {
-      transform: `translate(${left - 44}, ${(top + bottom) / 2}) rotate(-90)`,
-      "text-anchor": "middle",
+    svgText(xLabel, { x: (left + right) / 2, y: bottom + 32 }),
+    svgText(yLabel, {
+      transform: `translate(${left - 44}, ${middle}) rotate(-90)`,
     }),
   );
 }
 
-/** The column named `name`, else the first numeric column not already `taken`. */
+/** The column named `name`, else the first numeric column not `taken`. */
 function pickNumericColumn(table, name, taken = []) {
-  const numeric = table.columns.filter((c) => c.kind === "number" || c.kind === "time");
+  const numeric = table.columns.filter(
+    (c) => c.kind === "number" || c.kind === "time",
+  );
   return (
     table.columns.find((c) => c.name === name) ??
     numeric.find((c) => !taken.includes(c.name)) ??

@@ -1,10 +1,22 @@
-const SVG_NS = "http://www.w3.org/2000/svg";
-
-/** An SVG element with its attributes set. */
+/**
+ * An SVG element with its attributes set.
+ *
+ * @param {string} tag
+ * @param {Record<string, string | number>} attributes
+ */
 function svgElement(tag, attributes = {}) {
-  const element = document.createElementNS(SVG_NS, tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  const element = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    element.setAttribute(name, String(value));
+  }
   return element;
+}
+
+/** An SVG text element. */
+function svgText(content, attributes) {
+  const text = svgElement("text", attributes);
+  text.textContent = content;
+  return text;
 }
 
 /** A linear map from `domain` to `range`, with its inverse. */
@@ -22,7 +34,8 @@ function niceTicks(min, max, count = 5) {
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
   const ticks = [];
-  for (let value = Math.ceil(min / step) * step; value <= max + step * 1e-9; value += step) {
+  const first = Math.ceil(min / step) * step;
+  for (let value = first; value <= max + step * 1e-9; value += step) {
     ticks.push(Number(value.toPrecision(12)));
   }
   return ticks;
@@ -39,8 +52,8 @@ const TICK_UNITS = [
 function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
   const magnitude = Math.abs(value);
-  const unit = magnitude >= 1e4 ? TICK_UNITS.find(([size]) => magnitude >= size) : null;
-  if (!unit) return String(value);
-  // niceTicks gives round numbers, so the shortest text of the quotient is exact: 1.25M.
-  return `${Number((value / unit[0]).toPrecision(12))}${unit[1]}`;
+  if (magnitude < 1e4) return String(value);
+  const [size, unit] = TICK_UNITS.find(([size]) => magnitude >= size);
+  // niceTicks gives round numbers, so the quotient's shortest text is exact.
+  return `${Number((value / size).toPrecision(12))}${unit}`;
 }

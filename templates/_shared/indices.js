@@ -1,6 +1,7 @@
 /**
- * Row positions as an Int32Array, whatever form the model holds them in: a DataView from
- * Python (`RowIndices` sends one int32 buffer), an Int32Array set here, or a plain array.
+ * Row positions as an Int32Array, whatever form the model holds them in: a
+ * DataView from Python (`RowIndices` sends one int32 buffer), an Int32Array set
+ * here, or a plain array.
  */
 function rowIndices(value) {
   if (!value) return new Int32Array(0);

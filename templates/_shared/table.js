@@ -1,8 +1,18 @@
 /**
- * Decodes the table sent by `Table` in `_traits.py`: one binary buffer per column.
- * Numbers, booleans and times become typed arrays over the received bytes (no copy);
- * text becomes Int32Array codes into `categories` (-1 for a missing value). Missing
- * numbers, booleans and times are NaN; times are milliseconds since 1970 (UTC).
+ * @typedef {"number" | "bool" | "time" | "category"} Kind
+ * @typedef {{ name: string, kind: Kind, dtype: string, values: DataView,
+ *   categories?: string[] }} EncodedColumn
+ * @typedef {{ length: number, columns: EncodedColumn[] }} EncodedTable
+ * @typedef {{ name: string, kind: Kind, categories: string[] | null,
+ *   values: Float64Array | Float32Array | Int32Array | Uint8Array }} Column
+ * @typedef {{ length: number, columns: Column[] }} Table
+ */
+
+/**
+ * Decodes the table `Table` in `_traits.py` sends, one binary buffer a column.
+ * Numbers, booleans and times become typed arrays over the received bytes (no
+ * copy); text becomes Int32Array codes into `categories` (-1: missing). Missing
+ * numbers are NaN; times are milliseconds since 1970 (UTC).
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -25,7 +35,7 @@ const ARRAY_TYPES = {
   uint8: Uint8Array,
 };
 
-/** A typed array over a DataView's bytes, copied only when they are misaligned. */
+/** A typed array over a DataView's bytes, copied only when misaligned. */
 function typedArray(view, dtype) {
   const Type = ARRAY_TYPES[dtype];
   if (!Type) throw new Error(`unsupported column type ${dtype}`);

@@ -1,6 +1,6 @@
 """Browser harness: a generated widget's JS in a static page with a fake model (no Jupyter).
 
-    harness   function  Harness on a fresh page: .mount(js, state), .saved(), .last_saved(),
+    harness   function  Harness on a fresh page: .mount(js, state, css), .saved(), .last_saved(),
                         .from_python(name, value), .cleanup(), .errors; one Chromium (Debian's)
                         serves the session.
     three_js  function  skips (fails under CI=true) when the local three.js copy is missing.
@@ -34,15 +34,18 @@ class Harness:
     page: Any
     errors: list[str] = field(default_factory=list)
 
-    def mount(self, js: str, state: dict[str, Any]) -> None:
-        """Render the widget module `js` with a model holding `state`."""
-        self.page.evaluate("([js, state]) => mount(js, state)", [js, state])
+    def mount(self, js: str, state: dict[str, Any], css: str = "") -> None:
+        """Render the widget module `js` with a model holding `state`, styled by `css`."""
+        self.page.evaluate("([js, state, css]) => mount(js, state, css)", [js, state, css])
 
-    def mount_with_table(self, js: str, state: dict[str, Any], columns: list[dict]) -> None:
+    def mount_with_table(
+        self, js: str, state: dict[str, Any], columns: list[dict], css: str = ""
+    ) -> None:
         """Like mount, with `data` = `columns` encoded as `Table` sends a DataFrame."""
         self.page.evaluate(
-            "([js, state, columns]) => mount(js, { ...state, data: encodeTable(columns) })",
-            [js, state, columns],
+            "([js, state, columns, css]) =>"
+            " mount(js, { ...state, data: encodeTable(columns) }, css)",
+            [js, state, columns, css],
         )
 
     def saved(self) -> list[dict[str, Any]]:
@@ -61,8 +64,13 @@ class Harness:
         self.page.evaluate("([name, value]) => widget.model.fromPython(name, value)", [name, value])
 
     def cleanup(self) -> int:
-        """Run the cleanup render() returned; the number of model listeners left afterwards."""
+        """Remove the view as anywidget does (abort its signal, empty its element); the
+        number of model listeners left afterwards."""
         return self.page.evaluate("widget.cleanup(), widget.model.listenerCount()")
+
+    def render_returned(self) -> Any:
+        """What render() returned: nothing, as cleanup goes through the signal."""
+        return self.page.evaluate("widget.returned ?? null")
 
 
 @pytest.fixture(scope="session")
