@@ -1,11 +1,11 @@
 /**
  * @typedef {"number" | "bool" | "time" | "category"} Kind
- * @typedef {{ name: string, kind: Kind, dtype: string, values: DataView,
- *   categories?: string[] }} EncodedColumn
- * @typedef {{ length: number, columns: EncodedColumn[] }} EncodedTable
- * @typedef {{ name: string, kind: Kind, categories: string[] | null,
- *   values: Float64Array | Float32Array | Int32Array | Uint8Array }} Column
- * @typedef {{ length: number, columns: Column[] }} Table
+ * @typedef { { name: string, kind: Kind, dtype: string, values: DataView,
+ *   categories?: string[] } } EncodedColumn
+ * @typedef { { length: number, columns: EncodedColumn[] } } EncodedTable
+ * @typedef { { name: string, kind: Kind, categories: string[] | null,
+ *   values: Float64Array | Float32Array | Int32Array | Uint8Array } } Column
+ * @typedef { { length: number, columns: Column[] } } Table
  */
 
 /**
