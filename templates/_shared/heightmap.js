@@ -1,6 +1,7 @@
 /**
- * A height grid as one flat Float64Array, row after row. The model holds a list of rows
- * (Python's list of lists of floats); with nothing there yet it is `size` x `size` zeros.
+ * A height grid as one flat Float64Array, row after row. The model holds a list
+ * of rows (Python's list of lists of floats); with nothing there yet it is
+ * `size` x `size` zeros.
  */
 function readGrid(value, size) {
   if (!value?.length || !value[0]?.length) {
@@ -16,7 +17,10 @@ function readGrid(value, size) {
   return { rows, cols, heights };
 }
 
-// Height (0..1) → colour, from sea floor to snow: [height, [r, g, b]] stops.
+/**
+ * Height (0..1) → colour, from sea floor to snow: [height, [r, g, b]] stops.
+ * @type {[number, number[]][]}
+ */
 const TERRAIN_STOPS = [
   [0.0, [22, 52, 104]],
   [0.18, [58, 124, 186]],

@@ -1,11 +1,12 @@
 /**
- * A small orbit control, written out so the widget needs no three.js add-on: drag to turn the
- * camera around `target`, wheel to zoom, double-click to return to the first view.
- * `view` is { distance, azimuth, elevation } (radians); `near`/`far` bound the distance.
- * Returns `dragged()` (did the last press move, so it was no click?) and `dispose()`.
+ * A small orbit control, so the widget needs no three.js add-on: drag to turn
+ * the camera around `target`, wheel to zoom, double-click to go back to `view`,
+ * { distance, azimuth, elevation } (radians); `near` and `far` bound the
+ * distance; `signal` removes the listeners. Returns `dragged()`: did the last
+ * press move, so that it was no click?
  */
 function orbitControls(camera, element, view, options) {
-  const { target = [0, 0, 0], near = 2, far = 60, onChange } = options;
+  const { target = [0, 0, 0], near = 2, far = 60, onChange, signal } = options;
   const first = { ...view };
   let last = null; // the pointer's previous position while a button is down
   let travelled = 0;
@@ -41,7 +42,8 @@ function orbitControls(camera, element, view, options) {
   }
   function onWheel(event) {
     event.preventDefault(); // zoom the scene, not scroll the notebook
-    view.distance = Math.min(far, Math.max(near, view.distance * Math.exp(event.deltaY * 0.001)));
+    const zoom = Math.exp(event.deltaY * 0.001);
+    view.distance = Math.min(far, Math.max(near, view.distance * zoom));
     update();
   }
   function onDoubleClick() {
@@ -49,23 +51,12 @@ function orbitControls(camera, element, view, options) {
     update();
   }
 
-  element.addEventListener("pointerdown", onPointerDown);
-  element.addEventListener("pointermove", onPointerMove);
-  element.addEventListener("pointerup", onPointerUp);
-  element.addEventListener("pointercancel", onPointerUp);
-  element.addEventListener("wheel", onWheel, { passive: false });
-  element.addEventListener("dblclick", onDoubleClick);
+  element.addEventListener("pointerdown", onPointerDown, { signal });
+  element.addEventListener("pointermove", onPointerMove, { signal });
+  element.addEventListener("pointerup", onPointerUp, { signal });
+  element.addEventListener("pointercancel", onPointerUp, { signal });
+  element.addEventListener("wheel", onWheel, { passive: false, signal });
+  element.addEventListener("dblclick", onDoubleClick, { signal });
   update();
-
-  return {
-    dragged: () => travelled > 4,
-    dispose() {
-      element.removeEventListener("pointerdown", onPointerDown);
-      element.removeEventListener("pointermove", onPointerMove);
-      element.removeEventListener("pointerup", onPointerUp);
-      element.removeEventListener("pointercancel", onPointerUp);
-      element.removeEventListener("wheel", onWheel);
-      element.removeEventListener("dblclick", onDoubleClick);
-    },
-  };
+  return { dragged: () => travelled > 4 };
 }
