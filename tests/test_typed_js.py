@@ -55,7 +55,7 @@ def synced_traits(python: str, class_name: str) -> set[str]:
 
 def model_typedef(js: str) -> dict[str, str]:
     """`@property {TYPE} name` lines of the `@typedef Model` comment: name → TYPE."""
-    block = re.search(r"/\*\*\n \* @typedef Model\n(.*?) \*/", js, re.S)
+    block = re.search(r"/\*\*\n \* @typedef \{object\} Model\n(.*?) \*/", js, re.S)
     assert block, "no @typedef Model"
     properties = {}
     for line in block[1].splitlines():
@@ -83,7 +83,7 @@ def test_the_model_typedef_lists_exactly_the_synced_traits(kind: str, tmp_path: 
         wanted = _ROW_SELECTION if is_row_selection(trait) else _JS_TYPES[trait.type]
         assert typedef[trait.name] == wanted, trait
     # render is typed with it, in anywidget's JSDoc pattern, at the top of the module.
-    typed = '/** @type {import("npm:@anywidget/types").Render<Model>} */\nfunction render('
+    typed = '/** @type {import("@anywidget/types").Render<Model>} */\nfunction render('
     assert typed in js
-    assert js.index("@typedef Model") < js.index(typed)
+    assert js.index("@typedef {object} Model") < js.index(typed)
     assert js.index(typed) < js.index("model.get(")

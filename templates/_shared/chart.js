@@ -19,8 +19,14 @@ function svgText(content, attributes) {
   return text;
 }
 
-/** A linear map from `domain` to `range`, with its inverse. */
-function linearScale([d0, d1], [r0, r1]) {
+/**
+ * A linear map from `domain` to `range`, with its inverse.
+ *
+ * @param {number[]} domain
+ * @param {number[]} range
+ */
+function linearScale(domain, range) {
+  const [[d0, d1], [r0, r1]] = [domain, range];
   const k = (r1 - r0) / (d1 - d0);
   const scale = (value) => r0 + (value - d0) * k;
   scale.invert = (position) => d0 + (position - r0) / k;
@@ -41,6 +47,7 @@ function niceTicks(min, max, count = 5) {
   return ticks;
 }
 
+/** @type {[number, string][]} */
 const TICK_UNITS = [
   [1e12, "T"],
   [1e9, "B"],

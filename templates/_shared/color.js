@@ -3,8 +3,8 @@ const colorContext = document
   .getContext("2d", { willReadFrequently: true });
 
 /**
- * A CSS colour (`#2f6fdf`, `rgba(255, 255, 255, 0.87)`) as its red, green,
- * blue and alpha bytes, for code that writes pixels.
+ * A CSS colour, in any notation, as its red, green, blue and alpha bytes, for
+ * code that writes pixels.
  *
  * @param {string} color
  * @returns {[number, number, number, number]}
