@@ -333,7 +333,7 @@ def _show_preview(changes: list[commands.files.Change]) -> None:
 def _show_snippet(outcome: commands.Outcome) -> None:
     from rich.syntax import Syntax
 
-    from vibewidget_cli.render import notebook_snippet
+    from vibewidget_cli.snippet import notebook_snippet
 
     assert outcome.project is not None and outcome.widget is not None
     snippet = notebook_snippet(outcome.project, outcome.widget.name)
@@ -487,11 +487,6 @@ def list_templates() -> None:
 
 
 def main() -> None:
-    try:  # recent typer releases vendor click; older ones depend on it
-        from typer._click import exceptions as click
-    except ImportError:
-        from click import exceptions as click  # type: ignore[no-redef]
-
     for number, argument in enumerate(sys.argv[1:], start=1):
         if any("\udc80" <= char <= "\udcff" for char in argument):  # undecodable bytes
             err.print(
@@ -501,12 +496,13 @@ def main() -> None:
             sys.exit(2)
     try:
         result = app(standalone_mode=False)
-    except click.NoArgsIsHelpError as error:
-        out.print(error.ctx.get_help() if error.ctx else "")
-        sys.exit(0)
-    except click.UsageError as error:
+    except typer.TyperException as error:  # a usage error, as the click typer vendors has them
+        context = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError":  # `vibew` alone: the help
+            out.print(error.format_message())  # empty when rich has printed it already
+            sys.exit(0)
         # One line, like every other mistake, instead of click's usage box.
-        command = error.ctx.command_path if error.ctx else "vibew"
+        command = context.command_path if context is not None else "vibew"
         err.print(f"[red]error:[/] {escape(error.format_message())} (see {command} --help)")
         sys.exit(2)
     except typer.Abort:

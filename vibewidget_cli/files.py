@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 from vibewidget_cli.errors import UserError
-from vibewidget_cli.render import GeneratedFile
+from vibewidget_cli.generated import GeneratedFile
 
 BASE_DIR = ".vibew/base"
 JOURNAL = ".vibew/pending.json"

@@ -23,12 +23,12 @@ import functools
 import json
 import re
 import textwrap
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import jinja2
 
 from vibewidget_cli import wiring
+from vibewidget_cli.generated import GeneratedFile
 from vibewidget_cli.spec import TraitSpec, WidgetSpec, is_row_selection
 from vibewidget_cli.templates import Template, bind_slots, get_template, templates_dir
 
@@ -51,12 +51,6 @@ _TRAITLETS: dict[str, tuple[str, str]] = {
     "bytes": ("traitlets.Bytes", ""),
     "grid": ("traitlets.List", "traitlets.List(traitlets.Float())"),
 }
-
-
-@dataclass(frozen=True)
-class GeneratedFile:
-    path: str  # relative to the project root, with forward slashes
-    text: str
 
 
 class UnfilteredText(Exception):
@@ -379,33 +373,3 @@ def _all_order(name: str) -> tuple[int, list[tuple[int, int | str]]]:
     # One capital letter alone counts as CamelCase, as ruff has it.
     group = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
     return group, _natural(name)
-
-
-def notebook_snippet(project: Project, name: str) -> str:
-    """Notebook code that shows widget `name`, with every widget its links need."""
-    group = _linked_group(project, name)
-    package = project.directory.replace("/", ".")
-    widgets = [project.widgets[n] for n in group]
-    classes = ", ".join(sorted(w.class_name for w in widgets))
-    lines = [f"from {package} import {classes}"]
-    if len(group) > 1:
-        lines.append(f"from {package}.wiring import link")
-    lines.append("")
-    for widget in widgets:
-        data = "df" if get_template(widget.template).data else ""
-        lines.append(f"{widget.name} = {widget.class_name}({data})")
-    if len(group) > 1:
-        lines.append("links = link(" + ", ".join(f"{n}={n}" for n in sorted(group)) + ")")
-        lines.append(f"display({', '.join(group)})")
-    else:
-        lines.append(name)
-    return "\n".join(lines) + "\n"
-
-
-def _linked_group(project: Project, name: str) -> list[str]:
-    """`name` and every widget the wiring module's `link()` needs with it: exporters first."""
-    if not any(name in (link.source[0], link.target[0]) for link in project.links):
-        return [name]
-    sources = [link.source[0] for link in project.links]
-    targets = [link.target[0] for link in project.links]
-    return list(dict.fromkeys(sources + targets))

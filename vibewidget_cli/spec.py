@@ -145,6 +145,8 @@ class WidgetSpec:
     description: str = ""
     template: str = "generic"
     traits: list[TraitSpec] = field(default_factory=list)
+    #: the widget takes a table (`data`) though its template reads none: `vibew new --data`
+    data: bool = False
 
     @property
     def class_name(self) -> str:
