@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vibewidget_cli import check, files, llm, manifest
 from vibewidget_cli.errors import UserError
-from vibewidget_cli.manifest import Project
-from vibewidget_cli.render import GeneratedFile, render_package
+from vibewidget_cli.generated import GeneratedFile
+from vibewidget_cli.project import Project
+from vibewidget_cli.render import render_package
+from vibewidget_cli.resolve import Request, resolve
 from vibewidget_cli.spec import (
-    ImportRef,
     LinkSpec,
     TraitSpec,
     WidgetSpec,
-    check_class_names,
     check_directory,
-    check_unique,
-    check_widget_name,
-    parse_import,
-    parse_trait,
+    class_name,
     parse_trait_ref,
 )
 from vibewidget_cli.templates import (
     Template,
     all_templates,
-    bind_slots,
     choose_template,
     get_template,
     templates_dir,
@@ -102,70 +98,39 @@ def new_widget(
     Its JavaScript comes from a template, or from an LLM (see `llm_options`; by default none).
     """
     project = load_project(root, directory)
-    check_widget_name(name)
-    check_class_names([*project.widgets, name])
-    if name in project.widgets and _is_change(exports, imports):
-        spec = project.widgets[name]
-        return _change_widget(
-            root, project, spec, description, exports, imports, template, force, dry_run
-        )
+    project.check_new_name(name)
+    options = llm_options or llm.Options(use=False)
+    request = Request(name, description, exports, imports, template)
+    if name in project.widgets and request.is_change():
+        return _change_widget(root, project, request, force=force, dry_run=dry_run)
     if name in project.widgets and not force:
         raise UserError(
             f"widget {name!r} already exists; change its traits with --exports +SPEC or -NAME "
             "(and --imports), re-render it with `vibew update`, or use --force to regenerate it"
         )
-    exports, imports = _plain(exports, name), _plain(imports, name)
     outcome = Outcome()
-    options = llm_options or llm.Options(use=False)
-    chosen, settings = _choose_source(root, name, description, template, options, outcome)
-
-    traits = [parse_trait(spec, "export") for spec in exports]
-    links = []
-    for spec in imports:
-        parsed = parse_import(spec)
-        if isinstance(parsed, ImportRef):
-            trait, link = _resolve_import(project, name, parsed)
-            links.append(link)
-            outcome.notes.append(f"import {trait.name}: {trait.type}, linked to {link.source[0]}")
-        else:
-            trait = parsed
-        traits.append(trait)
-    for trait in traits:
-        if trait.inferred:
-            outcome.notes.append(
-                f"{trait.role} {trait.name}: {trait.type} (inferred from its name)"
-            )
-    option_names = {option.name for option in chosen.options}
-    for trait in traits:
-        if trait.name in option_names:
-            raise UserError(
-                f"trait {trait.name!r} is an option of the {chosen.kind} template; choose another"
-            )
-    check_unique(traits)
-
-    spec = WidgetSpec(name, description, chosen.kind, traits)
-    slots, added = bind_slots(spec, chosen)
-    # A trait a template slot drives gets the slot's description when the user gave none.
-    descriptions = {slots[s.name]: s.description for s in chosen.slots if s.name in slots}
-    spec.traits = [
-        replace(t, description=descriptions.get(t.name, "")) if not t.description else t
-        for t in spec.traits
-    ]
-    for trait in added:
-        outcome.notes.append(
-            f"added {trait.role} {trait.name}: {trait.type} (the {chosen.kind} template drives it)"
-        )
-    spec.traits += added
-    _check_readers_kept(project, spec)
-
-    project.widgets[name] = spec
+    chosen, settings = _choose_source(root, request, options, outcome)
+    if options.data is not None and not chosen.data:
+        request.data = True  # the widget takes a table, though its template reads none
+        outcome.notes.append(f"data: a table, as {class_name(name)}(df) (--data)")
+    resolved = resolve(project, request, chosen)
+    outcome.notes += resolved.notes
+    project.put(resolved.widget, resolved.links)
     project.sources.pop(name, None)
-    project.links = [link for link in project.links if link.target[0] != name] + links
-    outcome.project, outcome.widget = project, spec
+    outcome.project, outcome.widget = project, resolved.widget
     js_overrides = None
     if settings is not None:
         js = _llm_js(
-            root, project, spec, chosen, options, settings, outcome, progress, force, dry_run
+            root,
+            project,
+            resolved.widget,
+            chosen,
+            options,
+            settings,
+            outcome,
+            progress,
+            force,
+            dry_run,
         )
         if js is None:  # --show-prompt
             return outcome
@@ -175,16 +140,30 @@ def new_widget(
     return outcome
 
 
+def _change_widget(
+    root: Path, project: Project, request: Request, *, force: bool, dry_run: bool
+) -> Outcome:
+    """`vibew new NAME --exports +SPEC -NAME ...`: change a widget's traits, merge into its files."""
+    old = project.widgets[request.name]
+    resolved = resolve(project, request, get_template(old.template))
+    outcome = Outcome(notes=resolved.notes)
+    if request.name in project.sources:
+        outcome.notes.append(
+            f"{request.name}.js came from an LLM: vibew keeps it as it is, so use the changed "
+            "traits in it yourself"
+        )
+    project.put(resolved.widget, resolved.links)
+    outcome.project, outcome.widget = project, resolved.widget
+    outcome.changes = write(root, project, force=force, dry_run=dry_run)
+    return outcome
+
+
 def _choose_source(
-    root: Path,
-    name: str,
-    description: str,
-    template: str | None,
-    options: llm.Options,
-    outcome: Outcome,
+    root: Path, request: Request, options: llm.Options, outcome: Outcome
 ) -> tuple[Template, llm.Settings | None]:
     """The template the widget is rendered from, and the LLM settings when an LLM writes its JS."""
-    matched = choose_template(name, description) if template is None else None
+    template = request.template
+    matched = choose_template(request.name, request.description) if template is None else None
     if options.show_prompt and options.use is False:
         raise UserError("--show-prompt shows the LLM's prompt; drop --no-llm")
     wants_llm = options.use or options.show_prompt
@@ -196,8 +175,6 @@ def _choose_source(
             chosen = matched or get_template("generic")
             reason = "from the name and description" if matched else "no match"
             outcome.notes.append(f"template {chosen.kind} ({reason})")
-        if options.data is not None:
-            outcome.notes.append("--data is only read for an LLM's prompt; not used here")
         return chosen, None
     settings = llm.settings(root, options)
     chosen = get_template(template or "generic")
@@ -316,10 +293,7 @@ def propose_edit(
     """`vibew edit`: the LLM's revision of the widget's current JS (the user's edits included)."""
     options = llm_options or llm.Options()
     project = load_project(root)
-    spec = project.widgets.get(name)
-    if spec is None:
-        known = ", ".join(sorted(project.widgets)) or "none yet"
-        raise UserError(f"no widget named {name!r} (widgets: {known})")
+    spec = project.widget(name)
     if not instruction.strip():
         raise UserError('say what to change: vibew edit NAME "INSTRUCTION"')
     path = f"{project.directory}/{name}.js"
@@ -327,21 +301,11 @@ def propose_edit(
         raise UserError(f"{path} is missing; `vibew new {name} --force` writes it again")
     before = files.check_inside(root, path).read_text(encoding="utf-8")
     template = get_template(spec.template)
-    proposal = EditProposal(project, spec, path, before, before)
-    added = [parse_trait(s, "export") for s in exports]
-    for text in imports:
-        parsed = parse_import(text)
-        if isinstance(parsed, ImportRef):
-            parsed, link = _resolve_import(project, name, parsed)
-            proposal.links.append(link)
-        added.append(parsed)
-    options_taken = {option.name for option in template.options}
-    for trait in added:
-        if trait.name in options_taken:
-            raise UserError(f"trait {trait.name!r} is an option of the {template.kind} template")
-        proposal.notes.append(f"adds {trait.role} {trait.name}: {trait.type}")
-    check_unique(spec.traits + added)
-    proposal.widget = replace(spec, traits=spec.traits + added)
+    request = Request(name, exports=exports, imports=imports, command="edit")
+    resolved = resolve(project, request, template)
+    proposal = EditProposal(
+        project, resolved.widget, path, before, before, resolved.links, resolved.notes
+    )
 
     settings = llm.settings(root, options)
     if settings.api_key is None and not options.show_prompt:
@@ -382,8 +346,7 @@ def apply_edit(root: Path, proposal: EditProposal) -> Outcome:
         )
     project, spec = proposal.project, proposal.widget
     traits_added = spec.traits != project.widgets[spec.name].traits
-    project.widgets[spec.name] = spec
-    project.links += proposal.links
+    project.put(spec, proposal.links)
     project.sources[spec.name] = "llm"
     only = None if traits_added else {proposal.path}
     changes = write(
@@ -413,11 +376,8 @@ def update(
         outcome.notes.append(finished)
     only = None
     if name is not None:
-        if name not in project.widgets:
-            known = ", ".join(sorted(project.widgets)) or "none yet"
-            raise UserError(f"no widget named {name!r} (widgets: {known})")
-        only = {f"{project.directory}/{name}.py", f"{project.directory}/{name}.js"}
-        outcome.widget = project.widgets[name]
+        outcome.widget = project.widget(name)
+        only = {f"{project.directory}/{name}.{suffix}" for suffix in ("py", "js", "css")}
     outcome.project = project
     outcome.changes = write(root, project, force=force, dry_run=dry_run, only=only)
     outcome.unresolved = [
@@ -474,216 +434,19 @@ def _lost_manifest(root: Path) -> str:
     )
 
 
-def _is_change(exports: list[str], imports: list[str]) -> bool:
-    """`+SPEC` and `-NAME` change an existing widget's traits; plain specs give the whole list."""
-    specs = [spec.strip() for spec in [*exports, *imports]]
-    changes = [spec for spec in specs if spec.startswith(("+", "-"))]
-    if changes and len(changes) != len(specs):
-        raise UserError(
-            "give either the whole list of traits (NAME[:type]) or changes to it "
-            "(+NAME[:type] adds, -NAME removes), not both"
-        )
-    return bool(changes)
-
-
-def _plain(specs: list[str], widget: str) -> list[str]:
-    """For a widget that does not exist yet `+SPEC` is just SPEC, and `-NAME` a mistake."""
-    for spec in specs:
-        if spec.strip().startswith("-"):
-            raise UserError(f"widget {widget!r} does not exist yet: nothing to remove ({spec})")
-    return [spec.strip().removeprefix("+") for spec in specs]
-
-
-def _change_widget(
-    root: Path,
-    project: Project,
-    spec: WidgetSpec,
-    description: str,
-    exports: list[str],
-    imports: list[str],
-    template: str | None,
-    force: bool,
-    dry_run: bool,
-) -> Outcome:
-    """`vibew new NAME --exports +SPEC -NAME ...`: change a widget's traits, merge into its files.
-
-    Removals go first, so `-color +color:int` changes a trait's type.
-    """
-    if template is not None and template != spec.template:
-        raise UserError(
-            f"{spec.name} is made from the {spec.template} template; "
-            f"use --force to regenerate it from {template}"
-        )
-    chosen = get_template(spec.template)
-    outcome = Outcome()
-    traits = list(spec.traits)
-    links = [link for link in project.links if link.target[0] == spec.name]
-    asked = [("export", item.strip()) for item in exports]
-    asked += [("import", item.strip()) for item in imports]
-    removed = set()
-    for role, item in asked:
-        if item.startswith("-"):
-            trait = _removable(project, spec, item[1:].strip(), role)
-            traits.remove(trait)
-            links = [link for link in links if link.target != (spec.name, trait.name)]
-            removed.add(trait.name)
-            outcome.notes.append(f"removed {role} {trait.name}")
-    for role, item in asked:
-        if not item.startswith("+"):
-            continue
-        parsed = parse_trait(item[1:], "export") if role == "export" else parse_import(item[1:])
-        linked = ""
-        if isinstance(parsed, ImportRef):
-            trait, link = _resolve_import(project, spec.name, parsed)
-            links.append(link)
-            linked = f", linked to {'.'.join(link.source)}"
-        else:
-            trait = parsed
-        if any(t.name == trait.name for t in traits):
-            raise UserError(
-                f"{spec.name} already has a trait {trait.name!r}; "
-                f"to change it, remove it in the same command: -{trait.name} +{item[1:]}"
-            )
-        if trait.name in {option.name for option in chosen.options}:
-            raise UserError(
-                f"trait {trait.name!r} is an option of the {chosen.kind} template; choose another"
-            )
-        traits.append(trait)
-        how = " (inferred from its name)" if trait.inferred else ""
-        outcome.notes.append(f"added {role} {trait.name}: {trait.type}{how}{linked}")
-    if spec.name in project.sources:
-        outcome.notes.append(
-            f"{spec.name}.js came from an LLM: vibew keeps it as it is, so use the changed "
-            "traits in it yourself"
-        )
-
-    changed = WidgetSpec(spec.name, description or spec.description, spec.template, traits)
-    slots, added = bind_slots(changed, chosen)
-    for trait in added:
-        if trait.name in removed:
-            raise UserError(
-                f"the {chosen.kind} template drives {trait.name} ({trait.description}); "
-                "it cannot be removed"
-            )
-    descriptions = {slots[s.name]: s.description for s in chosen.slots if s.name in slots}
-    changed.traits = [
-        replace(t, description=descriptions.get(t.name, "")) if not t.description else t
-        for t in traits
-    ] + added
-    for trait in added:
-        outcome.notes.append(
-            f"added {trait.role} {trait.name}: {trait.type} (the {chosen.kind} template drives it)"
-        )
-
-    project.widgets[spec.name] = changed
-    project.links = [link for link in project.links if link.target[0] != spec.name] + links
-    outcome.project, outcome.widget = project, changed
-    outcome.changes = write(root, project, force=force, dry_run=dry_run)
-    return outcome
-
-
-def _removable(project: Project, spec: WidgetSpec, name: str, role: str) -> TraitSpec:
-    trait = spec.trait(name)
-    if trait is None or trait.role != role:
-        names = ", ".join(t.name for t in spec.traits if t.role == role) or "none"
-        raise UserError(f"{spec.name} has no {role} {name!r} to remove (its {role}s: {names})")
-    readers = [link.target for link in project.links if link.source == (spec.name, name)]
-    if readers:
-        raise UserError(_linked_message(spec.name, name, readers[0]))
-    return trait
-
-
-def _linked_message(name: str, trait: str, reader: tuple[str, str]) -> str:
-    widget, imported = reader
-    return (
-        f"{name}.{trait} is linked to {widget}.{imported}; remove that import first "
-        f"(vibew new {widget} --imports -{imported})"
-    )
-
-
-def _check_readers_kept(project: Project, spec: WidgetSpec) -> None:
-    """`vibew new NAME --force` must keep every export another widget imports, with its type."""
-    old = project.widgets.get(spec.name)
-    for link in project.links:
-        if link.source[0] != spec.name:
-            continue
-        before = old.trait(link.source[1]) if old is not None else None
-        after = spec.trait(link.source[1])
-        if (
-            after is None
-            or after.role != "export"
-            or (before is not None and after.type != before.type)
-        ):
-            raise UserError(_linked_message(spec.name, link.source[1], link.target))
-
-
-def _resolve_import(project: Project, name: str, ref: ImportRef) -> tuple[TraitSpec, LinkSpec]:
-    """`--imports scatter.selected_indices`: copy the export's type and record the link."""
-    if ref.widget == name:
-        raise UserError(f"widget {name!r} cannot import from itself")
-    source = project.widgets.get(ref.widget)
-    if source is None:
-        known = ", ".join(sorted(project.widgets)) or "none yet"
-        raise UserError(f"no widget named {ref.widget!r} to import from (widgets: {known})")
-    exported = source.trait(ref.trait)
-    if exported is None or exported.role != "export":
-        exports = ", ".join(t.name for t in source.exports) or "none"
-        raise UserError(f"{ref.widget} has no export {ref.trait!r} (its exports: {exports})")
-    trait = replace(exported, name=ref.local, role="import", inferred=False)
-    return trait, LinkSpec((ref.widget, ref.trait), (name, ref.local))
-
-
 def link_traits(
     root: Path, source: str, target: str, *, oneway: bool = False, dry_run: bool = False
 ) -> Outcome:
     """`vibew link`: link one widget's export to another's import and rewrite wiring.py."""
     project = existing_project(root)
     link = LinkSpec(parse_trait_ref(source), parse_trait_ref(target), oneway)
-    if link.source[0] == link.target[0]:
-        raise UserError(f"cannot link widget {link.source[0]!r} to itself")
-    exported = _link_end(project, link.source, "export")
-    imported = _link_end(project, link.target, "import")
-    if exported.role != "export" or imported.role != "import":
-        hint = ""
-        if exported.role == "import" and imported.role == "export":
-            hint = f"; did you mean `vibew link {target} {source}`?"
-        raise UserError(
-            f"a link goes from an export to an import, but {source} is an {exported.role} "
-            f"and {target} an {imported.role}{hint}"
-        )
-    if exported.type != imported.type:
-        raise UserError(
-            f"cannot link {source} ({exported.type}) to {target} ({imported.type}): "
-            "the types differ"
-        )
-    for existing in project.links:
-        if {existing.source, existing.target} == {link.source, link.target}:
-            raise UserError(f"{source} and {target} are already linked ({existing})")
+    project.check_link(link)
     project.links.append(link)
     # The importing widget: the snippet shows it with every widget the links need.
     outcome = Outcome(project=project, widget=project.widgets[link.target[0]])
     outcome.notes.append(f"link {link}")
     outcome.changes = write(root, project, dry_run=dry_run)
     return outcome
-
-
-def _link_end(project: Project, ref: tuple[str, str], role: str) -> TraitSpec:
-    widget = project.widgets.get(ref[0])
-    if widget is None:
-        known = ", ".join(sorted(project.widgets)) or "none yet"
-        raise UserError(f"no widget named {ref[0]!r} (widgets: {known})")
-    trait = widget.trait(ref[1])
-    template = all_templates().get(widget.template)
-    if trait is None and template and any(o.name == ref[1] for o in template.options):
-        raise UserError(
-            f"{'.'.join(ref)} is an option of the {template.kind} template, not an {role}; "
-            "a link goes from an export to an import"
-        )
-    if trait is None:
-        wanted = widget.exports if role == "export" else widget.imports
-        names = ", ".join(t.name for t in wanted) or "none"
-        raise UserError(f"{ref[0]} has no trait {ref[1]!r} (its {role}s: {names})")
-    return trait
 
 
 def existing_project(root: Path) -> Project:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vibewidget_cli.errors import UserError
+from vibewidget_cli.project import Project
 from vibewidget_cli.spec import (
     LinkSpec,
     TraitSpec,
@@ -22,21 +22,10 @@ from vibewidget_cli.spec import (
     parse_trait_ref,
 )
 
+__all__ = ["MANIFEST", "Project", "dumps", "load"]
+
 MANIFEST = "vibew.toml"
 _VERSION = 1
-
-
-@dataclass
-class Project:
-    """Everything `vibew.toml` records. The widgets package is rendered from this alone."""
-
-    directory: str = "widgets"
-    widgets: dict[str, WidgetSpec] = field(default_factory=dict)
-    links: list[LinkSpec] = field(default_factory=list)
-    #: path → sha256 of the text vibew generated there (its base, kept in .vibew/base/)
-    files: dict[str, str] = field(default_factory=dict)
-    #: widget name → where its JS came from when not from its template ("llm")
-    sources: dict[str, str] = field(default_factory=dict)
 
 
 def load(root: Path) -> Project | None:
@@ -81,6 +70,7 @@ def _from_toml(data: dict[str, Any]) -> Project:
             description=_typed(entry, "description", str, "", f"widgets.{name}"),
             template=_typed(entry, "template", str, None, f"widgets.{name}"),
             traits=[_trait(t, f"widgets.{name}.traits") for t in traits],
+            data=_typed(entry, "data", bool, False, f"widgets.{name}"),
         )
         check_unique(widgets[name].traits)
     check_class_names(list(widgets))
@@ -174,6 +164,8 @@ def dumps(project: Project) -> str:
         entry: dict[str, Any] = {"template": spec.template, "description": spec.description}
         if name in project.sources:
             entry["source"] = project.sources[name]
+        if spec.data:
+            entry["data"] = True
         entry["traits"] = [
             {"name": t.name, "type": t.type, "role": t.role, "description": t.description}
             for t in spec.traits
