@@ -1,13 +1,15 @@
-"""Every built-in template, mounted in the browser harness with realistic traits: each draws
-something and raises no page error. The data goes through the generated `_traits.py`, as
-a notebook sends it.
+"""Every built-in template, mounted in the browser harness with realistic traits and its
+stylesheet, in a light page and in JupyterLab's dark theme: each draws something, follows
+the theme, and raises no page error. The data goes through the generated `_traits.py`, as a
+notebook sends it.
 
 With VIBEW_UPDATE_SCREENSHOTS=1 each widget's picture is saved as
-docs/screenshots/templates/<kind>.png for the README's Templates table.
+docs/screenshots/templates/<kind>.png and <kind>-dark.png for the README's Templates table.
 """
 
 from __future__ import annotations
 
+import ast
 import base64
 import importlib.util
 import os
@@ -53,29 +55,55 @@ WIDGETS = {
     "terrain3d": ([], {"water_level": 0.2, "height_scale": 0.25, "heightmap": []}),
 }  # fmt: skip
 
-# The element whose picture must show something: the plot, not the caption under it.
+# The element whose picture must show something (in `.<kind>-view`, the widget's class):
+# the plot, not the caption under it.
 PICTURE = {
-    "bar": ".vibew-bar svg",
-    "dropdown": ".vibew-dropdown .options",
-    "generic": ".vibew-traits",
-    "histogram": ".vibew-histogram svg",
-    "painter": ".vibew-painter canvas",
-    "scatter": ".vibew-scatter canvas",
-    "solar3d": ".vibew-solar3d canvas",
-    "table": ".vibew-table tbody",
-    "terrain3d": ".vibew-terrain3d canvas",
+    "bar": "svg",
+    "dropdown": ".options",
+    "generic": ".traits",
+    "histogram": "svg",
+    "painter": "canvas",
+    "scatter": "canvas",
+    "solar3d": "canvas",
+    "table": "tbody",
+    "terrain3d": "canvas",
 }
 
+# JupyterLab's dark theme (@jupyterlab/theme-dark-extension), the variables the widgets'
+# stylesheets read, on a page whose system is dark too.
+JUPYTERLAB_DARK = """
+:root {
+  --jp-layout-color0: #111111;
+  --jp-layout-color1: #212121;
+  --jp-layout-color2: #424242;
+  --jp-layout-color3: #616161;
+  --jp-border-color1: #616161;
+  --jp-border-color2: #424242;
+  --jp-brand-color1: #2196f3;
+  --jp-warn-color1: #ff9800;
+  --jp-ui-font-color1: rgba(255, 255, 255, 0.87);
+  --jp-ui-font-color2: rgba(255, 255, 255, 0.54);
+  --jp-ui-font-size1: 13px;
+  --jp-ui-font-family: system-ui, -apple-system, "Segoe UI", helvetica, arial, sans-serif;
+  --jp-code-font-family: menlo, consolas, "DejaVu Sans Mono", monospace;
+}
+body { background: var(--jp-layout-color0); }
+"""
+THEMES = {"light": "white", "dark": "var(--jp-layout-color0)"}  # the widget's background
+
 # Mounts a widget with `data` = a table as `Table` encodes it (each column's bytes in base64).
-MOUNT = """async ([js, state, table]) => {
+MOUNT = """async ([js, css, state, table, page, background]) => {
   const bytes = (base64) => Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
   const data = table && {
     length: table.length,
     columns: table.columns.map((c) => ({ ...c, values: new DataView(bytes(c.values).buffer) })),
   };
+  const host = document.createElement("style");
+  host.textContent = page;
+  document.head.append(host);
   const widget = document.getElementById("widget");
-  widget.style.cssText = "display: inline-block; padding: 12px; background: white;";
-  await mount(js, { ...state, ...(data && { data }) });
+  widget.style.cssText = `display: inline-block; padding: 12px; background: ${background};`;
+  await mount(js, { ...state, ...(data && { data }) }, css);
 }"""
 
 # The number of distinct colours in a PNG, decoded by the browser.
@@ -101,9 +129,9 @@ def hill(size: int) -> list[list[float]]:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> dict:
-    """Each template's JS as `vibew new` writes it, and the generated `_traits` module."""
+    """Each template's JS and CSS as `vibew new` writes them, and the generated `_traits`."""
     project = tmp_path_factory.mktemp("gallery")
-    js = {}
+    js, css = {}, {}
     for kind in all_templates():
         args = WIDGETS[kind][0] if kind in WIDGETS else []
         done = subprocess.run(
@@ -115,10 +143,11 @@ def generated(tmp_path_factory) -> dict:
         )
         assert done.returncode == 0, done.stderr
         js[kind] = (project / "widgets" / f"{kind}_view.js").read_text()
+        css[kind] = (project / "widgets" / f"{kind}_view.css").read_text()
     spec = importlib.util.spec_from_file_location("gallery_traits", project / "widgets/_traits.py")
     traits = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(traits)
-    return {"js": js, "traits": traits}
+    return {"js": js, "css": css, "traits": traits}
 
 
 def flights() -> pd.DataFrame:
@@ -136,9 +165,21 @@ def table_data(traits, frame: pd.DataFrame) -> dict:
     return {"length": encoded["length"], "columns": columns}
 
 
+def option_defaults(kind: str) -> dict:
+    """The template's options as the Python class starts them (width, height, ...)."""
+    template = all_templates()[kind]
+    empty = {"str": "", "int": 0, "float": 0.0, "bool": False}
+    return {
+        option.name: ast.literal_eval(template.option_defaults[option.name])
+        if option.name in template.option_defaults
+        else empty.get(option.type)
+        for option in template.options
+    }
+
+
 def scene(kind: str, traits) -> tuple[dict, dict | None]:
     """The state and the table `kind` is shown with."""
-    state = dict(WIDGETS[kind][1])
+    state = {**option_defaults(kind), **WIDGETS[kind][1]}
     if kind in ("painter", "terrain3d"):
         state["heightmap"] = hill(64 if kind == "painter" else 48)
         return state, None
@@ -154,16 +195,24 @@ def scene(kind: str, traits) -> tuple[dict, dict | None]:
     return state, table_data(traits, frame)
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("kind", sorted(all_templates()))
-def test_every_template_draws_something(harness, generated, kind, request):
+def test_every_template_draws_something(harness, generated, kind, theme, request):
     assert kind in WIDGETS and kind in PICTURE, f"add a gallery scene for the {kind} template"
     if kind in ("solar3d", "terrain3d"):
         request.getfixturevalue("three_js")
     page = harness.page
+    dark = theme == "dark"
+    page.emulate_media(color_scheme=theme)
     state, table = scene(kind, generated["traits"])
-    page.evaluate(MOUNT, [generated["js"][kind], state, table])
+    host_page = JUPYTERLAB_DARK if dark else ""
+    page.evaluate(
+        MOUNT,
+        [generated["js"][kind], generated["css"][kind], state, table, host_page, THEMES[theme]],
+    )
+    picture = page.locator(f".{kind}-view {PICTURE[kind]}").first
     if kind == "scatter":  # brush the middle of the plot
-        box = page.locator(PICTURE[kind]).bounding_box()
+        box = picture.bounding_box()
         page.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.25 * box["height"])
         page.mouse.down()
         page.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + 0.7 * box["height"], steps=8)
@@ -176,11 +225,14 @@ def test_every_template_draws_something(harness, generated, kind, request):
     box = widget.bounding_box()
     assert box["width"] > 200 and box["height"] > 100, box
     assert widget.inner_text().strip(), "no caption or label"
-    picture = base64.b64encode(page.locator(PICTURE[kind]).screenshot()).decode()
-    colours = page.evaluate(COLOURS, picture)
+    # Text takes the theme's colour: JupyterLab Dark's light grey on its dark page.
+    text = page.evaluate(f"getComputedStyle(document.querySelector('.{kind}-view')).color")
+    assert text == ("rgba(255, 255, 255, 0.87)" if dark else "rgb(31, 35, 40)"), text
+    colours = page.evaluate(COLOURS, base64.b64encode(picture.screenshot()).decode())
     assert colours >= 10, f"{PICTURE[kind]} looks blank: {colours} colours"
     if UPDATE:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        widget.screenshot(path=str(SCREENSHOTS / f"{kind}.png"))
+        name = f"{kind}-dark.png" if dark else f"{kind}.png"
+        widget.screenshot(path=str(SCREENSHOTS / name))
     assert harness.cleanup() == 0
     assert harness.errors == []
