@@ -6,7 +6,6 @@ input. Nothing in this module touches the disk.
 
 from __future__ import annotations
 
-import functools
 import keyword
 import re
 import unicodedata
@@ -77,6 +76,11 @@ _CLASS_BODY_NAMES = frozenset(
         "traitlets",
     }
 )
+
+#: Of those, the ones a widget class may not be called: the module reads them after the class
+#: statement (a class named `Table` is fine: its body reads the helper `Table` before the name
+#: is rebound). tests/hostile/test_names.py renders a widget of each such class name.
+_CLASS_NAMES_TAKEN = frozenset({"Any", "TYPE_CHECKING"})
 
 #: What the generated `wiring.py` binds at module level or reads inside `link()`, whose
 #: parameters are the widgets' names (`link(*, traitlets: Traitlets)` would hide the module).
@@ -169,12 +173,35 @@ def class_name(widget_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in widget_name.split("_") if part)
 
 
-@functools.cache
-def reserved_names() -> frozenset[str]:
-    """Every attribute the AnyWidget base class (and so DOMWidget, Widget) already defines."""
-    import anywidget  # deferred: it pulls in ipywidgets, which the CLI's start-up does not need
+#: The traits every widget has from anywidget.AnyWidget (and so DOMWidget, Widget). A list,
+#: not an import: importing anywidget pulls in ipywidgets and IPython, a fifth of a second of
+#: `vibew new`. tests/test_spec.py checks both lists against the installed anywidget.
+# fmt: off
+ANYWIDGET_TRAITS = frozenset({
+    "_dom_classes", "_model_module", "_model_module_version", "_model_name", "_msg_callbacks",
+    "_property_lock", "_states_to_send", "_view_count", "_view_module", "_view_module_version",
+    "_view_name", "comm", "keys", "layout", "log", "tabbable", "tooltip",
+})
+#: Every public attribute of anywidget.AnyWidget: a trait of that name would shadow it. (A
+#: name with an underscore is refused before this list is read.)
+_ANYWIDGET_ATTRIBUTES = frozenset({
+    "add_class", "add_traits", "blur", "class_own_trait_events", "class_own_traits",
+    "class_trait_names", "class_traits", "close", "close_all", "comm", "cross_validation_lock",
+    "focus", "get_manager_state", "get_state", "get_view_spec", "handle_comm_opened",
+    "handle_control_comm_opened", "has_trait", "hold_sync", "hold_trait_notifications", "keys",
+    "layout", "log", "model_id", "notify_change", "observe", "on_msg", "on_trait_change",
+    "on_widget_constructed", "open", "remove_class", "send", "send_state", "set_state",
+    "set_trait", "setup_instance", "tabbable", "tooltip", "trait_defaults", "trait_events",
+    "trait_has_value", "trait_metadata", "trait_names", "trait_values", "traits", "unobserve",
+    "unobserve_all", "widget_types", "widgets",
+})
+# fmt: on
 
-    return frozenset(dir(anywidget.AnyWidget)) | frozenset(anywidget.AnyWidget.class_trait_names())
+
+def reserved_names() -> frozenset[str]:
+    """Every public attribute and trait the AnyWidget base class (and so DOMWidget, Widget)
+    already defines."""
+    return _ANYWIDGET_ATTRIBUTES | ANYWIDGET_TRAITS
 
 
 def check_identifier(name: str, what: str) -> str:
@@ -219,6 +246,12 @@ def check_widget_name(name: str) -> str:
     if name in _WIRING_NAMES:
         raise UserError(
             f"widget name {name!r} is a name the generated wiring.py uses; choose another"
+        )
+    # `none` would be `class None`; `any` would hide the `Any` its module imports for __init__.
+    if keyword.iskeyword(class_name(name)) or class_name(name) in _CLASS_NAMES_TAKEN:
+        raise UserError(
+            f"widget name {name!r} would make class {class_name(name)}, a name Python or the "
+            "widget's module already gives a meaning to; choose another"
         )
     return name
 

@@ -276,3 +276,41 @@ def test_a_package_of_many_widgets_is_ruff_clean():
                 text=True,
             )
             assert done.returncode == 0, done.stdout + init.text
+
+
+@pytest.mark.parametrize("name", ["none", "true", "false"])
+def test_a_widget_whose_class_would_be_a_keyword_is_refused(vibew, project, name):
+    """Found by the property test: `none` gave `class None`, a package that does not import."""
+    refused(vibew, project, "new", name, "-t", "generic", message="would make class")
+
+
+@pytest.mark.parametrize("name", ["any", "table", "row_indices"])
+def test_a_class_named_like_what_its_module_imports_is_refused_or_clean(vibew, project, name):
+    """Class names equal to the module's own names (spec._CLASS_BODY_NAMES): refused, or the
+    package imports and is ruff-clean (a class Table is: its body reads the helper first)."""
+    import subprocess
+    import sys
+
+    done = vibew("new", name, "-t", "scatter", "-e", "selected_indices")
+    if done.returncode == 2:
+        assert "would make class" in done.stderr
+        return
+    assert done.returncode == 0, done.stderr
+    for args in (["check", "--isolated"], ["format", "--isolated", "--check"]):
+        ruff = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, str(project / "widgets")],
+            capture_output=True,
+            text=True,
+        )
+        assert ruff.returncode == 0, ruff.stdout
+    result = run_in_kernel(
+        project,
+        f"""
+        import json
+        from widgets.{name} import {spec_module.class_name(name)} as Widget
+        import pandas as pd
+        w = Widget(pd.DataFrame({{"a": [1.0, 2.0]}}))
+        print(json.dumps({{"class": type(w).__name__}}))
+        """,
+    )
+    assert result["class"] == spec_module.class_name(name)
