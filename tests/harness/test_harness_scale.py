@@ -119,10 +119,11 @@ def last_saved_selection(harness) -> list[int]:
 
 def test_brush_on_200k_rows_selects_what_numpy_selects(harness, generated, frame):
     table = serve(harness, "points", generated["traits"].encode_table(frame))
-    harness.page.evaluate(MOUNT_WITH_TABLE, [generated["scatter"], table, {"x": "", "y": ""}])
-    caption = harness.page.locator(".vibew-scatter p")
+    state = {"x": "", "y": "", "width": 520, "height": 340}
+    harness.page.evaluate(MOUNT_WITH_TABLE, [generated["scatter"], table, state])
+    caption = harness.page.get_by_role("status")
     assert caption.inner_text().startswith("200,000 rows")
-    box = harness.page.locator(".vibew-scatter svg").bounding_box()
+    box = harness.page.get_by_role("img").bounding_box()
     assert box["x"] == int(box["x"]) and box["y"] == int(box["y"])  # whole pixels: exact maths
 
     for start, end in [((150, 60), (330, 250)), ((420, 300), (240, 100)), ((100, 30), (500, 300))]:
@@ -156,16 +157,19 @@ def test_histogram_counts_a_selection_from_python_like_numpy(harness, generated,
     wire = bytes(to_json(holder.selected_indices, None))
     table = serve(harness, "counts", traits.encode_table(frame))
     harness.page.evaluate(
-        MOUNT_WITH_TABLE, [generated["histogram"], table, {"column": "x", "bins": BINS}]
+        MOUNT_WITH_TABLE,
+        [generated["histogram"], table, {"column": "x", "bins": BINS, "width": 520, "height": 260}],
     )
     # The selection arrives as Python sends it: the bytes of an int32 buffer, as a DataView.
     harness.page.evaluate(
         "(bytes) => widget.model.fromPython('selected_indices', new DataView(new Uint8Array(bytes).buffer))",
         list(wire),
     )
-    counts = harness.page.eval_on_selector_all(
-        ".vibew-histogram rect[data-count]", "(bars) => bars.map((b) => Number(b.dataset.count))"
-    )
+    # Each bar's tooltip starts with its count: "1,234 rows", "56 of 1,234 rows selected".
+    counts = [
+        int(tooltip.split()[0].replace(",", ""))
+        for tooltip in harness.page.locator("#widget .bars rect title").all_text_contents()
+    ]
     x = frame["x"].to_numpy()
     low, high = np.nanmin(x), np.nanmax(x)
     width = (high - low) / BINS
@@ -176,7 +180,7 @@ def test_histogram_counts_a_selection_from_python_like_numpy(harness, generated,
     assert counts[0::2] == totals.tolist()  # each bin: its total bar, then its selected bar
     assert counts[1::2] == chosen.tolist()
     assert sum(counts[0::2]) == np.count_nonzero(~np.isnan(x))
-    caption = harness.page.locator(".vibew-histogram p").inner_text()
+    caption = harness.page.get_by_role("status").inner_text()
     assert caption == "x: 60,000 of 200,000 rows selected"
     assert harness.errors == []
 
@@ -195,7 +199,11 @@ def test_a_frame_replaced_after_display(harness, generated, frame, replacement, 
     table = serve(harness, "before", generated["traits"].encode_table(frame))
     harness.page.evaluate(
         MOUNT_WITH_TABLE,
-        [generated["scatter"], table, {"x": "", "y": "", "selected_indices": [5, 199_999]}],
+        [
+            generated["scatter"],
+            table,
+            {"x": "", "y": "", "width": 520, "height": 340, "selected_indices": [5, 199_999]},
+        ],
     )
     after = serve(harness, "after", generated["traits"].encode_table(replacement))
     harness.page.evaluate(
@@ -208,5 +216,5 @@ def test_a_frame_replaced_after_display(harness, generated, frame, replacement, 
         after,
     )
     # The old selection's rows past the new table's end are neither drawn nor counted.
-    assert caption in harness.page.locator(".vibew-scatter p").inner_text()
+    assert caption in harness.page.get_by_role("status").inner_text()
     assert harness.errors == []
