@@ -237,11 +237,34 @@ def _wrap(text: str, first_column: int, indent: int = 0, width: int = _LINE_LENG
     return "\n".join(lines)[first_column:]
 
 
-def contract_line(items: list[str], label: str) -> str:
-    """`//   reads   a, b, c` for the JS header, wrapped under its first item."""
-    text = one_line(", ".join(items)) if items else "nothing"
-    lines = textwrap.wrap(text, 100 - 13, break_on_hyphens=False)
-    return f"//   {label:<7} " + "\n//           ".join(lines)
+# Prettier's default line width: generated JS is what Prettier prints, whatever the names.
+_JS_WIDTH = 80
+
+
+def js_arrow_property(indent: int, key: str, param: str, callee: str, *args: str) -> str:
+    """`key: (param) => callee(args),` in an object literal, laid out as Prettier lays it
+    out: on one line if it fits, else the call on the next line, else one argument a line."""
+    pad = " " * indent
+    call = f"{callee}({', '.join(args)})"
+    flat = f"{pad}{key}: ({param}) => {call},"
+    if len(flat) <= _JS_WIDTH:
+        return flat
+    head = f"{pad}{key}: ({param}) =>\n"
+    if indent + 2 + len(call) + 1 <= _JS_WIDTH:
+        return f"{head}{pad}  {call},"
+    broken = "".join(f"{pad}    {arg},\n" for arg in args)
+    return f"{head}{pad}  {callee}(\n{broken}{pad}  ),"
+
+
+def js_call_statement(indent: int, callee: str, *args: str, prefix: str = "") -> str:
+    """`prefix callee(args);` (a prefix such as `const x = `) as Prettier lays it out: one
+    line if it fits, else one argument a line."""
+    pad = " " * indent
+    flat = f"{pad}{prefix}{callee}({', '.join(args)});"
+    if len(flat) <= _JS_WIDTH:
+        return flat
+    broken = "".join(f"{pad}  {arg},\n" for arg in args)
+    return f"{pad}{prefix}{callee}(\n{broken}{pad});"
 
 
 def panel_type(trait: TraitSpec) -> str:
@@ -266,10 +289,11 @@ def _environment() -> jinja2.Environment:
         js_string=js_string,
         js_comment=js_comment,
         jsdoc=jsdoc,
-        contract_line=contract_line,
         panel_type=panel_type,
     )
     env.globals["declaration"] = declaration
+    env.globals["js_arrow_property"] = js_arrow_property
+    env.globals["js_call_statement"] = js_call_statement
     env.globals["is_row_selection"] = is_row_selection
     env.globals["panel_type"] = panel_type
     return env
@@ -285,6 +309,18 @@ def _template_or_shared(kind: str, filename: str) -> jinja2.Template:
 
 def _untrusted(trait: TraitSpec) -> TraitSpec:
     return dataclasses.replace(trait, description=Untrusted(trait.description))
+
+
+def has_data(spec: WidgetSpec, template: Template | None = None) -> bool:
+    """Whether the widget takes a table (`data`): its template reads rows, or the user asked."""
+    template = template or get_template(spec.template)
+    return template.data or bool(getattr(spec, "data", False))
+
+
+def scope(spec: WidgetSpec) -> str:
+    """The one class the widget adds to its element, which scopes its stylesheet:
+    `airline_filter` → `airline-filter`."""
+    return spec.name.replace("_", "-")
 
 
 def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
@@ -304,6 +340,8 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "summary": summary,
         "summary_after_colon": _after_colon(summary),
         "slots": slots,
+        "scope": scope(spec),
+        "has_data": has_data(spec, template),
         "options": [_untrusted(t) for t in template.options],
         "defaults": template.option_defaults,
         # Traits no part of the template drives: the shared panel shows and edits them.
@@ -319,21 +357,32 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
 def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
     """The trait types of the generated `_traits.py` that the widget's class uses."""
     return (["RowIndices"] if any(is_row_selection(t) for t in spec.traits) else []) + (
-        ["Table"] if template.data else []
+        ["Table"] if has_data(spec, template) else []
     )
 
 
 def render_widget(spec: WidgetSpec, directory: str, js: str | None = None) -> list[GeneratedFile]:
-    """The widget's Python module and its JavaScript module (`js` replaces the template's)."""
+    """The widget's Python module, JavaScript module and stylesheet (`js` replaces the
+    template's JavaScript; the stylesheet stays the template's)."""
     template = get_template(spec.template)
     context = widget_context(spec, template)
     python = _template_or_shared(template.kind, "widget.py.j2").render(context)
     if js is None:
-        js = _environment().get_template(f"{template.kind}/widget.js.j2").render(context)
+        js = _blank_lines(
+            _environment().get_template(f"{template.kind}/widget.js.j2").render(context)
+        )
+    css = _blank_lines(_template_or_shared(template.kind, "widget.css.j2").render(context))
     return [
         GeneratedFile(f"{directory}/{spec.name}.py", python),
         GeneratedFile(f"{directory}/{spec.name}.js", js),
+        GeneratedFile(f"{directory}/{spec.name}.css", css),
     ]
+
+
+def _blank_lines(text: str) -> str:
+    """At most one blank line in a row, as Prettier prints: the templates' optional parts
+    each bring their own blank line before them."""
+    return re.sub(r"\n{3,}", "\n\n", text)
 
 
 def render_package(
