@@ -46,14 +46,23 @@ def test_init_then_new_then_the_notebook_runs(vibew, project, tmp_path):
     done = vibew("init", "flights")
     assert done.returncode == 0, done.stderr
     root = project / "flights"
-    for name in ["pyproject.toml", ".gitignore", "example.ipynb", "vibew.toml"]:
+    for name in [
+        "pyproject.toml",
+        ".gitignore",
+        "example.ipynb",
+        "vibew.toml",
+        "jsconfig.json",
+        "package.json",
+    ]:
         assert (root / name).is_file(), name
     assert (root / "widgets/__init__.py").is_file()
 
     pyproject = tomllib.loads((root / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "flights"
-    assert pyproject["project"]["dependencies"] == ["anywidget>=0.9", "numpy", "pandas"]
-    assert ".vibew/cache/" in (root / ".gitignore").read_text().splitlines()
+    # 0.11 hands render the AbortSignal the generated widgets clean up with.
+    assert pyproject["project"]["dependencies"] == ["anywidget>=0.11", "numpy", "pandas"]
+    ignored = (root / ".gitignore").read_text().splitlines()
+    assert ".vibew/cache/" in ignored and "node_modules/" in ignored
     manifest = tomllib.loads((root / "vibew.toml").read_text())
     assert manifest["directory"] == "widgets" and manifest["widgets"] == {}
     notebook = nbformat.read(root / "example.ipynb", as_version=4)
@@ -132,3 +141,23 @@ def test_the_cli_starts_without_importing_copier():
     code = "import sys, vibewidget_cli.cli; print('copier' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_init_writes_the_editor_config_that_makes_the_widgets_types_resolve(vibew, project):
+    """jsconfig.json checks widgets/*.js; package.json brings `@anywidget/types`, the module
+    the widgets' JSDoc imports (as create-anywidget's projects do)."""
+    assert vibew("init").returncode == 0
+    config = json.loads((project / "jsconfig.json").read_text())
+    options = config["compilerOptions"]
+    assert options["checkJs"] is True and options["moduleResolution"] == "bundler"
+    assert options["lib"] == ["es2022", "dom"]
+    assert config["include"] == ["widgets/*.js"]
+    package = json.loads((project / "package.json").read_text())
+    assert package["private"] is True and package["name"] == "project"
+    assert "@anywidget/types" in package["devDependencies"]
+    notebook = nbformat.read(project / "example.ipynb", as_version=4)
+    said = "".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "jsconfig.json" in said and "npm install" in said
+    # vibew init lists them with the other files it wrote.
+    done = vibew("init", "second")
+    assert "jsconfig.json" in done.stdout and "package.json" in done.stdout
