@@ -86,14 +86,14 @@ def drag(page, locator, start: tuple[float, float], end: tuple[float, float]) ->
 
 def test_flights_brush_filters_histogram(page, page_errors, jupyter_server, jupyter_dir):
     run_example(page, jupyter_server, jupyter_dir, "flights")
-    scatter = page.locator(".vibew-scatter")
-    histogram = page.locator(".vibew-histogram")
-    caption = histogram.locator("p")
+    scatter = page.locator(".scatter")  # each widget's element has its name as a class
+    histogram = page.locator(".histogram")
+    caption = histogram.get_by_role("status")
     expect(caption).to_have_text("delay: all 3,000 rows")
     bars_before = histogram.locator("svg rect").count()
 
     # Brush the middle of the plot: the histogram draws the brushed rows over the whole.
-    drag(page, scatter.locator("svg"), (0.3, 0.25), (0.65, 0.7))
+    drag(page, scatter.get_by_role("img"), (0.3, 0.25), (0.65, 0.7))
     expect(caption).to_have_text(re.compile(r"^delay: [\d,]+ of 3,000 rows selected$"))
     shown = int(re.search(r"([\d,]+) of", caption.inner_text())[1].replace(",", ""))
     shot = save_screenshots(page, "flights", scatter, histogram)
@@ -121,7 +121,7 @@ def test_flights_brush_filters_histogram(page, page_errors, jupyter_server, jupy
     # Python -> both front ends.
     assert run_code(page, "scatter.selected_indices = [0, 1, 2, 5, 10]") == ""
     expect(caption).to_have_text("delay: 5 of 3,000 rows selected")
-    expect(scatter.locator("p")).to_contain_text("5 of 3,000 rows selected")
+    expect(scatter.get_by_role("status")).to_contain_text("5 of 3,000 rows selected")
     assert run_code(page, "print(histogram.selected_indices.tolist())") == "[0, 1, 2, 5, 10]"
 
     assert_clean(page_errors, screenshot(page, "flights-from-python"))

@@ -76,12 +76,12 @@ def test_brush_at_200k_rows_reaches_python_and_the_linked_histogram(
 ):
     page.set_viewport_size({"width": 1280, "height": 1400})
     open_and_run_notebook(page, jupyter_server.base_url, jupyter_server.relpath(notebook))
-    scatter = page.locator(".vibew-scatter")
-    caption = page.locator(".vibew-histogram p")
+    scatter = page.locator(".scatter")  # each widget's element has its name as a class
+    caption = page.locator(".histogram").get_by_role("status")
     expect(caption).to_have_text("delay: all 200,000 rows", timeout=60_000)
-    expect(scatter.locator("p")).to_contain_text("200,000 rows")
+    expect(scatter.get_by_role("status")).to_contain_text("200,000 rows")
 
-    box = scatter.locator("svg").bounding_box()
+    box = scatter.get_by_role("img").bounding_box()
     page.mouse.move(box["x"] + 0.25 * box["width"], box["y"] + 0.2 * box["height"])
     page.mouse.down()
     page.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + 0.75 * box["height"], steps=8)
@@ -90,7 +90,7 @@ def test_brush_at_200k_rows_reaches_python_and_the_linked_histogram(
     shown = int(re.search(r"([\d,]+) of", caption.inner_text())[1].replace(",", ""))
     shot = screenshot(page, "scale-brush")
     assert 1_000 < shown < ROWS, f"brushed {shown} rows; screenshot: {shot}"
-    expect(scatter.locator("p")).to_contain_text(f"{shown:,} of 200,000 rows selected")
+    expect(scatter.get_by_role("status")).to_contain_text(f"{shown:,} of 200,000 rows selected")
 
     out = run_code(page, CHECK_BRUSH)
     assert out == f"{shown} True True True", f"{out!r}; screenshot: {shot}"
@@ -98,7 +98,7 @@ def test_brush_at_200k_rows_reaches_python_and_the_linked_histogram(
     # Python -> both front ends, as a numpy array of 100,000 positions.
     assert run_code(page, "scatter.selected_indices = np.arange(0, 200_000, 2)") == ""
     expect(caption).to_have_text("delay: 100,000 of 200,000 rows selected")
-    expect(scatter.locator("p")).to_contain_text("100,000 of 200,000 rows selected")
+    expect(scatter.get_by_role("status")).to_contain_text("100,000 of 200,000 rows selected")
     assert run_code(page, "print(histogram.selected_indices[-3:])") == "[199994 199996 199998]"
 
     # A click clears the selection everywhere.
