@@ -1,13 +1,12 @@
 /**
- * A colour of the host's theme (from themeColors) for three.js, mixed with
- * `tint` by `amount` (0 to 1) as CSS's color-mix() mixes them.
+ * A colour the widget's stylesheet sets (`--sky`), as the host's theme makes it
+ * now, for three.js.
  *
- * @param {string} color
- * @param {string} [tint]
- * @param {number} [amount]
+ * @param {Element} el
+ * @param {string} name
  */
-function sceneColor(color, tint = color, amount = 0) {
-  const [from, to] = [colorBytes(color), colorBytes(tint)];
-  const rgb = [0, 1, 2].map((i) => from[i] + (to[i] - from[i]) * amount);
-  return new THREE.Color(`rgb(${rgb.map(Math.round).join(", ")})`);
+function sceneColor(el, name) {
+  const css = getComputedStyle(el).getPropertyValue(name);
+  const [r, g, b] = colorBytes(css).map((byte) => byte / 255);
+  return new THREE.Color().setRGB(r, g, b, THREE.SRGBColorSpace);
 }
