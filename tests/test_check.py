@@ -303,7 +303,7 @@ def test_a_widget_without_a_default_render(brushing):
 
 
 def test_a_javascript_syntax_error(brushing):
-    line = edit(brushing / "widgets/histogram.js", "const WIDTH", "const = WIDTH")
+    line = edit(brushing / "widgets/histogram.js", "const MARGIN", "const = MARGIN")
     problems = check_problems(brushing)
     assert f"widgets/histogram.js:{line}: JavaScript syntax error" in problems
 

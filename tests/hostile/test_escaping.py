@@ -445,7 +445,7 @@ def _spec(kind: str, description: str, note: str = "note", level: str = "level")
 
 @functools.cache
 def _plain(kind: str, note: str = "note", level: str = "level") -> tuple[set[str], set[str]]:
-    python, js = render_widget(_spec(kind, PLAIN, note, level), "widgets")
+    python, js, _ = render_widget(_spec(kind, PLAIN, note, level), "widgets")
     return py_names(python.text), js_identifiers(js.text)
 
 
@@ -461,7 +461,7 @@ def test_any_description_stays_text(tmp_path):
     )
     @given(kind=st.sampled_from(KINDS), description=DESCRIPTIONS)
     def check(kind, description):
-        python, js = render_widget(_spec(kind, description), "widgets")
+        python, js, _ = render_widget(_spec(kind, description), "widgets")
         names, identifiers = _plain(kind)
         assert_python_is_code_we_wrote(python.text, names)
         assert_js_is_code_we_wrote(js.text, identifiers)
@@ -490,7 +490,7 @@ def test_no_js_identifier_comes_from_a_trait_name(tmp_path):
     def check(kind, note, level):
         assume(note != level and not {note, level} & RESERVED_FOR_THE_TEMPLATES)
         assume("data" not in {note, level})
-        python, js = render_widget(_spec(kind, "d", note, level), "widgets")
+        python, js, _ = render_widget(_spec(kind, "d", note, level), "widgets")
         # The JS is the same code whatever the names: they live in its strings only.
         assert_js_is_code_we_wrote(js.text, _plain(kind, "fixed_note", "fixed_level")[1])
         try:

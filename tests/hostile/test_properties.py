@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from vibewidget_cli import commands
-from vibewidget_cli.check import _parser
+from vibewidget_cli.check.js import _parser
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.manifest import Project
 from vibewidget_cli.render import render_package
@@ -122,7 +122,7 @@ def vocabulary(kind: str) -> tuple[frozenset[str], frozenset[str]]:
             for file in render_package(Project(widgets={"probe": spec})):
                 if file.path.endswith(".js"):
                     js |= js_identifiers(file.text)
-                else:
+                elif file.path.endswith(".py"):
                     py |= py_names(file.text) - {t.name for t in spec.traits}
     return frozenset(js), frozenset(py - {"probe", "Probe"})
 
@@ -169,6 +169,11 @@ def test_new_refuses_or_writes_code_no_input_becomes(name, description, exports,
                 assert not outside, f"{path.name}: identifiers from the input: {outside}"
                 if len(SAMPLED_FOR_NODE) < 25:
                     SAMPLED_FOR_NODE.append(source)
+            elif path.suffix == ".css":
+                # No input but the name reaches a stylesheet: its class, on every rule.
+                scope = f".{widget.name.replace('_', '-')}"
+                rules = [line for line in source.splitlines() if line.endswith("{")]
+                assert all(r.strip().startswith((scope, "@media")) for r in rules), path.name
 
 
 def test_a_sample_of_the_generated_modules_passes_node():
