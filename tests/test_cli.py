@@ -175,10 +175,13 @@ def test_start_up_imports_no_heavy_packages(vibew, project):
             pass
         heavy = sorted({m.split(".")[0] for m in sys.modules} & {
             "openai", "pandas", "copier", "jupyter_client", "jupyter_core", "jupyterlab",
-            "jupyter_server", "ipykernel", "notebook"})
+            "jupyter_server", "ipykernel", "notebook", "anywidget", "ipywidgets", "IPython",
+            "tree_sitter", "tree_sitter_javascript", "merge3"})
         print("HEAVY", heavy, file=sys.stderr)
         """
     )
+    # anywidget (and so ipywidgets and IPython) cost a fifth of a second: the names vibew must
+    # not reuse are a list in spec.py; tree-sitter is for checks, merge3 for merging edits.
     for args in (["--help"], ["new", "scatter", "--exports", "selected_indices"]):
         done = subprocess.run(
             [sys.executable, "-c", probe, *args], cwd=project, capture_output=True, text=True

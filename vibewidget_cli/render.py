@@ -29,6 +29,7 @@ import jinja2
 
 from vibewidget_cli import wiring
 from vibewidget_cli.generated import GeneratedFile
+from vibewidget_cli.jinja_cache import bytecode_cache
 from vibewidget_cli.spec import TraitSpec, WidgetSpec, is_row_selection
 from vibewidget_cli.templates import Template, bind_slots, get_template, templates_dir
 
@@ -281,6 +282,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(
         py_string=py_string,
