@@ -17,7 +17,7 @@ import pytest
 
 from tests.helpers import assert_check_clean
 from tests.llm_server import Answer, LlmServer
-from vibewidget_cli import llm
+from vibewidget_cli import check, llm
 from vibewidget_cli.spec import TraitSpec, WidgetSpec
 
 KEY = "sk-test-Zq81secret"
@@ -308,7 +308,10 @@ def test_without_a_key_the_generic_template_is_used_and_said(vibew, project):
     result = vibew(*NEW_ZORB, env=llm_env())
     assert result.returncode == 0, result.stderr
     assert "no API key for an LLM" in result.stdout
-    assert "from its `generic` template" in (project / "widgets/zorb.js").read_text()
+    # The template's JS, not an LLM's (the generated file itself no longer says where from).
+    manifest = (project / "vibew.toml").read_text()
+    assert 'template = "generic"' in manifest and 'source = "llm"' not in manifest
+    assert (project / "widgets/zorb.js").is_file()
 
 
 def test_a_matching_template_wins_over_the_llm_unless_asked(vibew, project):
@@ -523,7 +526,7 @@ def test_check_code_names_every_broken_rule():
             TraitSpec("threshold", "float", "import"),
         ],
     )
-    problems = llm.check_code(
+    problems = check.check_code(
         'import x from "./x.js";\nfunction render() { localStorage.x = 1; }\n', spec
     )
     text = "\n".join(problems)
@@ -532,4 +535,4 @@ def test_check_code_names_every_broken_rule():
     assert "import 'threshold' is never listened to" in text
     assert "localStorage (browser storage) is not allowed" in text
     assert "another file" in text
-    assert llm.check_code(GOOD, WidgetSpec("chart", traits=spec.traits[:1])) == []
+    assert check.check_code(GOOD, WidgetSpec("chart", traits=spec.traits[:1])) == []

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from vibewidget_cli import check, files, llm, manifest
+from vibewidget_cli import files, llm, manifest
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.generated import GeneratedFile
 from vibewidget_cli.project import Project
@@ -27,6 +28,9 @@ from vibewidget_cli.templates import (
     get_template,
     templates_dir,
 )
+
+if TYPE_CHECKING:
+    from vibewidget_cli import check
 
 __all__ = ["all_templates", "get_template", "new_widget", "write"]
 
@@ -457,6 +461,8 @@ def existing_project(root: Path) -> Project:
 
 def check_project(root: Path) -> list[check.Problem]:
     """`vibew check`: every problem in the widgets package, sorted by file and line."""
+    from vibewidget_cli import check  # deferred: only `vibew check` (and an LLM's answer) needs it
+
     return check.check_project(root, existing_project(root))
 
 

@@ -1,7 +1,7 @@
 """Hostile LLM answers, prompts and settings: what the model writes is checked by what it may do,
 untrusted text cannot close its block in the prompt, and the key goes only where the user sent it.
 
-The bypass corpus runs fast through `check.analyze_js` and `llm.check_code`; a representative
+The bypass corpus runs fast through `check.analyze_js` and `check.check_code`; a representative
 dozen also runs through the real CLI, the real `openai` client and the local chat-completions
 server (`tests/llm_server.py`), for `vibew new --llm` and `vibew edit --yes`.
 """
@@ -270,7 +270,7 @@ _BY_ID = {case_id: (snippet, reason) for case_id, snippet, reason in REFUSED}
 
 
 def refusals(code: str, *, allow_network: bool = False) -> list[str]:
-    return llm.check_code(code, SPEC, allow_network=allow_network)
+    return check.check_code(code, SPEC, allow_network=allow_network)
 
 
 def test_the_corpus_is_large_and_its_ids_unique():
@@ -593,10 +593,10 @@ def test_every_template_passes_the_llm_check(kind, exports, imports):
     traits = [t for t in traits if required.get(t.name, t.role) == t.role]
     spec = WidgetSpec("my_widget", "a widget", kind, traits)
     spec.traits += bind_slots(spec, template)[1]
-    _, js = render_widget(spec, "widgets")
+    js = next(f for f in render_widget(spec, "widgets") if f.path.endswith(".js"))
     facts = check.analyze_js(js.text)
     assert facts.unsafe == [] and facts.network == []
     # (check_code's house-style rules, such as reading an import with model.get, are not
     # this test's business: only what the code may do.)
-    problems = llm.check_code(js.text, spec, template)
+    problems = check.check_code(js.text, spec, template)
     assert not [p for p in problems if "not allowed" in p or "reaches the network" in p]
