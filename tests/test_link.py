@@ -410,7 +410,7 @@ def test_list_shows_widgets_traits_and_links(brushing, vibew):
             "description": "rows selected by the brush",
         }
     ]
-    assert [o["name"] for o in scatter["options"]] == ["x", "y"]
+    assert [o["name"] for o in scatter["options"]] == ["x", "y", "width", "height"]
     assert described["links"] == [
         {
             "source": "scatter.selected_indices",
