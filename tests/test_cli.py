@@ -229,3 +229,28 @@ def test_the_snippet_for_a_linked_widget_makes_every_widget_the_links_need(vibew
         "links = link(picker=picker, scatter=scatter, view=view)",
     ):
         assert line in snippet
+
+
+def test_data_on_a_template_that_reads_no_rows_makes_the_widget_take_a_table(vibew, project):
+    (project / "rows.csv").write_text("a,b\n1,2\n")
+    done = vibew("new", "pad", "-t", "painter", "--data", "rows.csv", "--no-llm")
+    assert done.returncode == 0, done.stderr
+    assert "pad = Pad(df)" in done.stdout.split("In a notebook:")[1]
+    manifest = tomllib.loads((project / "vibew.toml").read_text())
+    assert manifest["widgets"]["pad"]["data"] is True
+    # Without --data the painter takes no table, and the manifest says nothing of one.
+    done = vibew("new", "sketch", "-t", "painter")
+    assert done.returncode == 0, done.stderr
+    assert "sketch = Sketch()" in done.stdout.split("In a notebook:")[1]
+    assert "data" not in tomllib.loads((project / "vibew.toml").read_text())["widgets"]["sketch"]
+
+
+def test_a_manifest_data_flag_must_be_true_or_false(vibew, project):
+    assert vibew("new", "pad", "-t", "painter").returncode == 0
+    path = project / "vibew.toml"
+    path.write_text(
+        path.read_text().replace('template = "painter"', 'template = "painter"\ndata = "yes"')
+    )
+    done = vibew("update")
+    assert done.returncode == 2
+    assert "widgets.pad.data is a string; it must be true or false" in done.stderr

@@ -23,8 +23,6 @@ def cache_key(settings: Settings, messages: list[dict[str, str]]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-
-
 def cache_path(root: Path, settings: Settings, messages: list[dict[str, str]]) -> Path:
     """Where the answer to `messages` is kept; refused when `.vibew` (or the cache) links out
     of the project, before anything is sent, as the answer would be written where it points."""
