@@ -103,10 +103,9 @@ def test_edits_survive_adding_and_removing_an_export(vibew, project, tmp_path):
     assert py.endswith(SELECTED_ROWS)
     # ...and the new trait is declared in Python and typed, read and written in JS.
     assert '    color = traitlets.Unicode("").tag(sync=True)\n' in py
-    assert " * @property {string} color\n" in js
+    assert " * @property {string} color  written here\n" in js
     # The JS names it to read and write it (how is the template's business).
     assert '"color"' in js and "model.save_changes();" in js
-    assert re.search(r"^//   reads   .*\bcolor\b", js, re.M)
     assert "<<<<<<<" not in js + py
     # Nothing but the two files (and their bases and the manifest) changed.
     after = snapshot(project)
@@ -114,6 +113,8 @@ def test_edits_survive_adding_and_removing_an_export(vibew, project, tmp_path):
     assert changed == {
         "widgets/scatter.js",
         "widgets/scatter.py",
+        "widgets/scatter.css",  # the trait panel's row for color
+        ".vibew/base/widgets/scatter.css",
         ".vibew/base/widgets/scatter.js",
         ".vibew/base/widgets/scatter.py",
         "vibew.toml",
@@ -134,7 +135,10 @@ def test_edits_survive_adding_and_removing_an_export(vibew, project, tmp_path):
         project,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "['color', 'data', 'selected_indices', 'x', 'y'] [1.0, 3.0]"
+    assert (
+        done.stdout.strip()
+        == "['color', 'data', 'height', 'selected_indices', 'width', 'x', 'y'] [1.0, 3.0]"
+    )
 
     # Nothing new from the templates: update changes nothing.
     unchanged = snapshot(project)
@@ -181,11 +185,11 @@ def test_a_conflict_is_marked_reported_and_touches_nothing_else(vibew, project, 
     make_widgets(vibew, project)
     js = project / "widgets/scatter.js"
     text = js.read_text()
-    # The user edits the very line that adding a trait changes: the contract's "reads" line.
-    reads = re.search(r"^//   reads   .*$", text, re.M)
-    assert reads
-    mine = reads[0] + " (and my colours)"
-    js.write_text(text.replace(reads[0], mine, 1))
+    # The user edits the very place that adding a trait changes: the Model typedef's last
+    # line, which the new trait's line follows.
+    last = [line for line in text.splitlines() if line.startswith(" * @property ")][-1]
+    mine = last + " (and my colours)"
+    js.write_text(text.replace(last, mine, 1))
     before = snapshot(project)
 
     done = vibew("new", "scatter", "--exports", "+color:str")
@@ -196,26 +200,26 @@ def test_a_conflict_is_marked_reported_and_touches_nothing_else(vibew, project, 
     end = lines.index(">>>>>>> vibew") + 1
     # Reported with the file and the lines of the block, which holds both versions.
     assert f"widgets/scatter.js:{start}-{end}" in done.stderr
-    # The header's writes line, next to it, changes too: the new export has an input.
-    writes = "//   writes  selected_indices (when a brush is released)"
     assert lines[start - 1 : end] == [
         "<<<<<<< yours",
         mine,
-        writes,
         "=======",
-        reads[0] + ", color",
-        writes + "; color (from its input in the trait panel)",
+        last,
+        " * @property {string} color  written here",
         ">>>>>>> vibew",
     ]
     assert merged.count("<<<<<<<") == 1
     # Outside the block the file is the clean merge: the rest of vibew's change is in.
-    assert " * @property {string} color\n" in merged
+    outside = "\n".join(lines[: start - 1] + lines[end:])
+    assert '"color"' in outside
     # Nothing else is touched: the other widget, the package files, no .orig copies.
     after = snapshot(project)
     changed = {path for path in after if before.get(path) != after[path]}
     assert changed == {
         "widgets/scatter.js",
         "widgets/scatter.py",
+        "widgets/scatter.css",  # the trait panel's row for color
+        ".vibew/base/widgets/scatter.css",
         ".vibew/base/widgets/scatter.js",
         ".vibew/base/widgets/scatter.py",
         "vibew.toml",
@@ -254,7 +258,7 @@ def test_dry_run_shows_the_merge_as_a_diff_and_writes_nothing(vibew, project):
     assert snapshot(project) == before
     assert "widgets/scatter.js (merged)" in done.stdout
     assert "--- a/widgets/scatter.js\n+++ b/widgets/scatter.js\n" in done.stdout
-    assert "+ * @property {string} color\n" in done.stdout
+    assert "+ * @property {string} color  written here\n" in done.stdout
     assert '+    color = traitlets.Unicode("").tag(sync=True)\n' in done.stdout
     # The user's edits are context of the diff, not removed lines.
     assert "-function colorScale" not in done.stdout

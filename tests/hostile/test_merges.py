@@ -66,7 +66,7 @@ def test_a_merge_keeps_the_users_line_endings_and_edit(vibew, project, eol):
         assert_only(text, eol)
         assert with_eol(mine, eol) in text
         assert "<<<<<<<" not in text
-    assert with_eol(" * @property {string} color\n", eol) in raw(js)
+    assert with_eol(" * @property {string} color  written here\n", eol) in raw(js)
     assert with_eol('    color = traitlets.Unicode("").tag(sync=True)\n', eol) in raw(py)
     manifest_consistent(project)
 
@@ -92,8 +92,9 @@ def test_a_conflict_in_a_crlf_file_is_marked_in_crlf(vibew, project):
     make_scatter(vibew)
     js = project / "widgets/scatter.js"
     text = raw(js)
-    reads = next(line for line in text.splitlines() if line.startswith("//   reads   "))
-    js.write_bytes(with_eol(text.replace(reads, reads + " (mine)"), "\r\n").encode())
+    # The Model typedef's last line, which the new trait's line follows.
+    last = [line for line in text.splitlines() if line.startswith(" * @property ")][-1]
+    js.write_bytes(with_eol(text.replace(last, last + " (mine)"), "\r\n").encode())
     done = vibew("new", "scatter", "--exports", "+color:str")
     assert done.returncode == 1, done.stdout + done.stderr
     merged = raw(js)

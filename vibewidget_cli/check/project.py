@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from vibewidget_cli.project import Project
     from vibewidget_cli.spec import LinkSpec, WidgetSpec
+    from vibewidget_cli.templates import Template
 
 _MANIFEST = manifest.MANIFEST
 
@@ -77,10 +78,8 @@ def _check_python(
         problems.append(Problem(_MANIFEST, 1, f"{spec.name}: unknown template {spec.template!r}"))
         return facts.traits
     expected |= {t.name: f"option of the {template.kind} template" for t in template.options}
-    if template.data:
-        expected["data"] = f"the {template.kind} template's table"
-    elif spec.data:
-        expected["data"] = f"the table in {_MANIFEST} (data = true)"
+    if template.data or spec.data:
+        expected["data"] = _table_origin(spec, template)
     for trait, why in expected.items():
         if trait not in facts.traits:
             problems.append(
@@ -267,3 +266,10 @@ def _read(root: Path, path: str, problems: list[Problem]) -> str | None:
     except (OSError, UnicodeDecodeError) as error:
         problems.append(Problem(path, 1, f"unreadable: {error}"))
     return None
+
+
+def _table_origin(spec: WidgetSpec, template: Template) -> str:
+    """Why the widget has a `data` trait: its template reads rows, or the manifest asks."""
+    if template.data:
+        return f"the {template.kind} template's table"
+    return f"the table in {_MANIFEST} (data = true for {spec.name})"
