@@ -1,0 +1,133 @@
+"""The browser check (vibewidget_cli.browser.verify): every built-in template passes it, and
+seeded defects in a generated file each fail it with the right line.
+
+One Chromium for the module (Debian's, or Playwright's own); each widget takes about a second.
+Skips when no browser starts, and fails under CI=true.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import cannot_start
+from vibewidget_cli.browser.launch import NoBrowser, launch
+from vibewidget_cli.browser.verify import declared_imports, verify
+from vibewidget_cli.render import render_widget
+from vibewidget_cli.spec import TraitSpec, WidgetSpec
+from vibewidget_cli.templates import all_templates, get_template
+
+ROOT = Path(__file__).resolve().parent.parent
+THREE_FILE = ROOT / "tests" / "e2e" / "js" / "node_modules" / "three" / "build" / "three.module.js"
+MODULE_MAP = json.dumps({"https://esm.sh/three@0.160.0": str(THREE_FILE)})
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright_driver):
+    try:
+        browser = launch(playwright_driver)
+    except NoBrowser as error:
+        cannot_start(str(error))
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _module_map(monkeypatch):
+    monkeypatch.setenv("VIBEW_MODULE_MAP", MODULE_MAP)
+
+
+def typical(kind: str) -> WidgetSpec:
+    """A widget of template `kind` with a trait in each of its slots (the generic one gets
+    an export and an import)."""
+    template = get_template(kind)
+    traits = [TraitSpec(s.default_name, s.types[0], s.role, s.description) for s in template.slots]
+    if kind == "generic":
+        traits = [TraitSpec("picked", "str", "export"), TraitSpec("level", "float", "import")]
+    return WidgetSpec(kind, template=kind, traits=traits)
+
+
+def files(spec: WidgetSpec) -> tuple[str, str]:
+    made = {f.path: f.text for f in render_widget(spec, "widgets")}
+    return made[f"widgets/{spec.name}.js"], made[f"widgets/{spec.name}.css"]
+
+
+@pytest.mark.parametrize("kind", sorted(all_templates()))
+def test_every_template_passes(chromium, kind):
+    spec = typical(kind)
+    if declared_imports(files(spec)[0]) and not THREE_FILE.is_file():
+        cannot_start(f"{THREE_FILE} missing (npm ci --prefix tests/e2e/js)")
+    js, css = files(spec)
+    started = time.perf_counter()
+    assert verify(js, css, spec, get_template(kind), source="w.js", browser=chromium) == []
+    assert time.perf_counter() - started < 8
+
+
+SCATTER = typical("scatter")
+
+
+def scatter_js() -> tuple[str, str, list[str]]:
+    js, css = files(SCATTER)
+    return js, css, js.splitlines()
+
+
+def line_of(lines: list[str], needle: str) -> int:
+    return next(n for n, text in enumerate(lines, start=1) if needle in text)
+
+
+def seeded(lines: list[str], after: str, statement: str) -> tuple[str, int]:
+    """The JS with `statement` on a new line after the first line containing `after`."""
+    at = line_of(lines, after)
+    return "\n".join([*lines[:at], statement, *lines[at:]]) + "\n", at + 1
+
+
+@pytest.fixture
+def check(chromium):
+    """The browser check of a scatter widget's `js`."""
+
+    def run(js: str, css: str) -> list[str]:
+        return verify(js, css, SCATTER, get_template("scatter"), source="w.js", browser=chromium)
+
+    return run
+
+
+def test_throw_in_render_names_its_line(check):
+    _js, css, lines = scatter_js()
+    bad, line = seeded(lines, "function render(", '  throw new TypeError("seeded");')
+    assert check(bad, css) == [f"w.js:{line}: render threw TypeError: seeded"]
+
+
+def test_removed_set_names_the_export(check):
+    js, css, _lines = scatter_js()
+    bad = js.replace('    model.set("selected_indices", brushed);\n', "")
+    problems = check(bad, css)
+    line = line_of(bad.splitlines(), '"selected_indices"')
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"w.js:{line}: export 'selected_indices' never changed")
+
+
+def test_obfuscated_fetch_is_blocked_at_its_line(check):
+    _js, css, lines = scatter_js()
+    bad, line = seeded(
+        lines, "function render(", '  globalThis["fe" + "tch"]("https://x.test/track");'
+    )
+    assert check(bad, css) == [f"w.js:{line}: network request to https://x.test/track blocked"]
+
+
+def test_console_error_names_its_line(check):
+    _js, css, lines = scatter_js()
+    bad, line = seeded(lines, "function render(", '  console.error("seeded trouble");')
+    assert check(bad, css) == [f"w.js:{line}: console.error: seeded trouble"]
+
+
+def test_import_that_changes_nothing_fails(chromium):
+    spec = typical("histogram")
+    js, css = files(spec)
+    # The listener still exists, but does nothing.
+    bad = js.replace('model.on("change:selected_indices"', 'model.on("change:nothing_here"')
+    assert bad != js
+    problems = verify(bad, css, spec, get_template("histogram"), source="w.js", browser=chromium)
+    assert len(problems) == 1 and "import 'selected_indices'" in problems[0], problems
