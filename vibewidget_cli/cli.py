@@ -475,6 +475,31 @@ def init(
     )
 
 
+@app.command()
+def preview(
+    name: Annotated[str, typer.Argument(help="The widget to show.")],
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")
+    ] = 8000,
+    no_open: Annotated[bool, typer.Option("--no-open", help="Do not open a browser.")] = False,
+) -> None:
+    """Serve a widget with synthetic data, an inspector of its traits and live reload."""
+    from vibewidget_cli.browser import preview as previewing
+
+    try:
+        previewing.serve(
+            Path.cwd(),
+            name,
+            port=port,
+            open_browser=not no_open,
+            announce=lambda url: out.print(
+                f"previewing {name} at {url} (Ctrl-C stops)", soft_wrap=True
+            ),
+        )
+    except KeyboardInterrupt:
+        out.print("stopped")
+
+
 @app.command("templates")
 def list_templates() -> None:
     """List the built-in templates."""
