@@ -131,3 +131,23 @@ def test_import_that_changes_nothing_fails(chromium):
     assert bad != js
     problems = verify(bad, css, spec, get_template("histogram"), source="w.js", browser=chromium)
     assert len(problems) == 1 and "import 'selected_indices'" in problems[0], problems
+
+
+def test_cli_check_browser(tmp_path, chromium):
+    """`vibew check --browser NAME`: one line per problem, exit 1, and the time it took."""
+    from tests.helpers import run_vibew
+
+    run_vibew(tmp_path, "new", "scatter", "--exports", "selected_indices")
+    done = run_vibew(tmp_path, "check", "--browser")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "browser check: scatter" in done.stdout
+    path = tmp_path / "widgets" / "scatter.js"
+    path.write_text(
+        path.read_text().replace(
+            "function render({ model, el, signal }) {",
+            "function render({ model, el, signal }) {\n  null.x;",
+        )
+    )
+    done = run_vibew(tmp_path, "check", "--browser", "scatter")
+    assert done.returncode == 1
+    assert "widgets/scatter.js:18: render threw TypeError" in done.stdout, done.stdout

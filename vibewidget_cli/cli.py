@@ -414,15 +414,41 @@ def list_widgets(
 
 
 @app.command("check")
-def check() -> None:
+def check(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="With --browser: only these widgets [default: all].", show_default=False
+        ),
+    ] = None,
+    browser: Annotated[
+        bool,
+        typer.Option(
+            "--browser",
+            help="Also render each widget in headless Chromium with synthetic values: errors, "
+            "exports never written, imports that change nothing, network requests.",
+        ),
+    ] = False,
+) -> None:
     """Check every widget's JS and Python against vibew.toml; exit 1 when something is wrong."""
+    if names and not browser:
+        raise UserError("name widgets only with --browser: the static check covers them all")
+    timings: dict[str, float] = {}
     with _one_at_a_time(Path.cwd()):
         problems = commands.check_project(Path.cwd())
+        if browser:
+            problems += commands.check_in_browser(Path.cwd(), names or None, timings)
     for problem in problems:
         out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    if timings:
+        spent = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in timings.items())
+        out.print(f"[dim]browser check: {escape(spent)}[/]", soft_wrap=True)
     if problems:
         raise typer.Exit(1)
-    out.print("ok: every widget keeps its contract, every link is sound")
+    if browser:
+        out.print("ok: every widget keeps its contract and runs in the browser")
+    else:
+        out.print("ok: every widget keeps its contract, every link is sound")
 
 
 @app.command()

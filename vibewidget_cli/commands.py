@@ -466,6 +466,15 @@ def check_project(root: Path) -> list[check.Problem]:
     return check.check_project(root, existing_project(root))
 
 
+def check_in_browser(
+    root: Path, names: list[str] | None, timings: dict[str, float] | None = None
+) -> list[check.Problem]:
+    """`vibew check --browser`: the widgets `names` (all by default) run in Chromium."""
+    from vibewidget_cli.browser.verify import verify_project  # deferred: Playwright
+
+    return verify_project(root, existing_project(root), names, timings=timings)
+
+
 def describe_project(project: Project) -> dict[str, object]:
     """The project as plain data, for `vibew list --json`."""
 
