@@ -85,6 +85,12 @@ def test_preview_renders_inspects_sets_and_reloads(flights: Path, playwright_dri
         page.get_by_label("set width").press("Enter")
         assert page.locator("#widget svg").get_attribute("width") == "420"
 
+        page.get_by_label("set x").fill("count")
+        page.get_by_label("set x").press("Enter")
+        assert page.locator("#widget svg").get_attribute("aria-label") == "value against count"
+        page.get_by_label("set x").fill("")
+        page.get_by_label("set x").press("Enter")
+
         # A brush in the widget: its export shows in the inspector.
         box = page.locator("#widget svg").bounding_box()
         assert box is not None
@@ -100,7 +106,7 @@ def test_preview_renders_inspects_sets_and_reloads(flights: Path, playwright_dri
         assert len(brushed) > 4
 
         # An edit on disk re-mounts the widget in this page, with the same trait values.
-        page.evaluate("window.keep = 'same page'")
+        page.evaluate("window.keep = 'same page'; window.before = window.widget")
         js = flights / "widgets" / "scatter.js"
         text = js.read_text()
         edited = text.replace(
@@ -116,6 +122,8 @@ def test_preview_renders_inspects_sets_and_reloads(flights: Path, playwright_dri
             "getComputedStyle(document.querySelector('#widget')).outlineColor === 'rgb(255, 0, 0)'"
         )
         assert page.evaluate("window.keep") == "same page"
+        assert page.evaluate("window.before !== window.widget")
+        assert page.evaluate("window.before.model.listenerCount()") == 0  # the old view went
         assert page.evaluate("window.preview.mounts") >= 3
         assert _inspected(page, "selected_indices") == brushed
         assert page.locator("#widget svg").get_attribute("width") == "420"

@@ -125,7 +125,8 @@ function refresh(name, { fill = false, flash = false } = {}) {
 }
 
 async function mountWith(state) {
-  current?.cleanup(); // the old view's signal aborts, its element empties
+  current?.cleanup(); // the old view's signal aborts (its listeners go), its element empties
+  current?.model.off(); // and the inspector's own listeners on the old model
   const url = `/widget.js?v=${encodeURIComponent(version ?? "")}&n=${mounts++}`;
   await mount(url, state);
   current = window.widget;
