@@ -53,6 +53,13 @@ _AllowNetwork = Annotated[
     bool,
     typer.Option("--allow-network", help="Let the LLM's code call fetch/WebSocket (not eval)."),
 ]
+_NoVerify = Annotated[
+    bool,
+    typer.Option(
+        "--no-verify",
+        help="Check the LLM's answer statically only, not in a headless browser.",
+    ),
+]
 _ShowPrompt = Annotated[
     bool, typer.Option("--show-prompt", help="Print the LLM prompt and stop; no request.")
 ]
@@ -119,6 +126,7 @@ def new(
         bool, typer.Option("--no-cache", help=f"Ask the LLM again, ignoring {llm.CACHE_DIR}/.")
     ] = False,
     allow_network: _AllowNetwork = False,
+    no_verify: _NoVerify = False,
     show_prompt: _ShowPrompt = False,
 ) -> None:
     """Create a widget: a Python module with typed traits and its JavaScript module."""
@@ -132,6 +140,7 @@ def new(
         cache=not no_cache,
         allow_network=allow_network,
         show_prompt=show_prompt,
+        verify=not no_verify,
     )
     with _one_at_a_time(Path.cwd()), _Waiting() as waiting:
         outcome = commands.new_widget(
@@ -176,6 +185,7 @@ def edit(
     base_url: _BaseUrl = None,
     retries: _Retries = 2,
     allow_network: _AllowNetwork = False,
+    no_verify: _NoVerify = False,
     show_prompt: _ShowPrompt = False,
 ) -> None:
     """Have the LLM revise a widget's JavaScript (your edits included); shown as a diff first."""
@@ -188,6 +198,7 @@ def edit(
         retries=retries,
         allow_network=allow_network,
         show_prompt=show_prompt,
+        verify=not no_verify,
     )
     with _one_at_a_time(Path.cwd()), _Waiting() as waiting:
         proposal = commands.propose_edit(

@@ -217,7 +217,18 @@ def _llm_js(
         return None
     if not force and not dry_run:  # refuse before paying for an answer that cannot be written
         files.refuse_overwrites(write(root, project, dry_run=True))
-    js, cached = _ask(root, project, spec, template, messages, options, settings, progress, dry_run)
+    js, cached = _ask(
+        root,
+        project,
+        spec,
+        template,
+        messages,
+        options,
+        settings,
+        progress,
+        dry_run,
+        notes=outcome.notes,
+    )
     if cached:
         outcome.notes.append(f"answer from {llm.CACHE_DIR}/ (--no-cache asks again)")
     return js
@@ -234,8 +245,10 @@ def _ask(
     progress: llm.Progress | None,
     dry_run: bool,
     cache: bool = True,
+    notes: list[str] | None = None,
 ) -> tuple[str, bool]:
-    """The LLM's checked answer; when every attempt fails, the last is kept as NAME.rejected.js."""
+    """The LLM's checked answer; when every attempt fails, the last is kept as NAME.rejected.js
+    with the problems in comments at its top."""
     try:
         return llm.generate(
             root,
@@ -248,11 +261,19 @@ def _ask(
             cache=cache and options.cache,
             save=not dry_run,
             progress=progress,
+            verify=options.verify,
+            notes=notes,
         )
     except llm.Rejected as rejected:
         if not dry_run:
+            from vibewidget_cli.render import js_comment
+
             path = f"{project.directory}/{spec.name}.rejected.js"
-            files.atomic_write(files.check_inside(root, path), rejected.code)
+            header = "".join(
+                f"// vibew: this answer failed: {js_comment(problem)}\n"
+                for problem in rejected.problems
+            )
+            files.atomic_write(files.check_inside(root, path), header + rejected.code)
             rejected.kept = path
         raise
 
@@ -332,6 +353,7 @@ def propose_edit(
         progress,
         dry_run=False,
         cache=False,  # an edit answers this file as it is now: nothing to re-use
+        notes=proposal.notes,
     )
     return proposal
 

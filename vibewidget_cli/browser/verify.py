@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     from vibewidget_cli.spec import WidgetSpec
     from vibewidget_cli.templates import Template
 
+
+class ModuleUnavailable(Exception):
+    """A module the widget imports from a CDN did not load (no network): nothing to judge."""
+
+
 _IMPORT = re.compile(r"""\bimport\s*(?:[^"';]*?\sfrom\s*)?["'](https?://[^"']+)["']""")
 _SETTLE_MS = 120
 
@@ -55,6 +60,7 @@ class _Run:
         self.widget_url = f"{server.origin}/widget.js"
         self.problems: list[tuple[int, str]] = []
         self.blocked = False
+        self.unavailable: list[str] = []  # declared modules that did not load
 
     def line_of(self, stack: str | None) -> int:
         match = re.search(re.escape(self.widget_url) + r"(?:\?[^:]*)?:(\d+):\d+", stack or "")
@@ -68,6 +74,12 @@ class _Run:
         if self.blocked and "Failed to fetch" in str(error):
             return  # the blocked request is reported already
         self.add(self.line_of(getattr(error, "stack", None)), f"page error: {_first(error)}")
+
+    def on_failed(self, request: Any) -> None:
+        if request.resource_type == "script" and not request.url.startswith(
+            self.widget_url.rsplit("/", 1)[0]
+        ):
+            self.unavailable.append(f"{request.url} ({request.failure})")
 
     def on_console(self, message: Any) -> None:
         if message.type != "error" or message.text.startswith("Failed to load resource"):
@@ -91,7 +103,14 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _route(run: _Run, server: WidgetServer, declared: list[str]) -> Any:
+def _literal_origins(js: str) -> set[str]:
+    """The origins of the http(s) URLs written out in `js` (what --allow-network lets it reach)."""
+    return set(re.findall(r"""["'`](https?://[^/"'`\s]+)""", js))
+
+
+def _route(
+    run: _Run, server: WidgetServer, declared: list[str], allowed: set[str] = frozenset()
+) -> Any:
     mapped = _module_map()
     cdn_origins = {re.match(r"https?://[^/]+", url).group(0) for url in declared}  # type: ignore[union-attr]
 
@@ -112,6 +131,9 @@ def _route(run: _Run, server: WidgetServer, declared: list[str]) -> Any:
             and re.match(r"https?://[^/]+", url).group(0) in cdn_origins  # type: ignore[union-attr]
         ):
             route.continue_()
+        elif re.sub(r"^(https?://[^/]+).*", r"\1", url) in allowed:
+            # Allowed, but answered here: the check neither depends on nor touches the network.
+            route.fulfill(status=200, body="{}", content_type="application/json")
         else:
             run.blocked = True
             run.add(_request_line(run.js, url), f"network request to {url} blocked")
@@ -154,6 +176,10 @@ _TARGETS = """() => {
 
 _CONTROLS = """() => {
   let n = 0;
+  for (const b of [...widget.el.querySelectorAll('button, [role=button]')].slice(0, 24)) {
+    n++;
+    b.click();
+  }
   for (const c of widget.el.querySelectorAll('input, select, textarea')) {
     n++;
     if (c.type === 'checkbox' || c.type === 'radio') c.checked = !c.checked;
@@ -240,22 +266,36 @@ def verify(
     *,
     source: str,
     browser: Any = None,
+    allow_network: bool = False,
 ) -> list[str]:
     """Problems found running `js` in Chromium, as `{source}:{line}: {message}` lines.
 
     `browser`: a launched Playwright browser to reuse; one is started (and closed) otherwise.
+    `allow_network`: requests to the origins of URLs written out in `js` are allowed (and
+    answered locally with `{}`); any other still fails. Raises `ModuleUnavailable` when a
+    declared module cannot be loaded (offline), as then the widget cannot be judged.
     """
     if browser is None:
         from vibewidget_cli.browser.launch import browser as open_browser
 
         with open_browser() as chromium:
-            return verify(js, css, widget, template, source=source, browser=chromium)
+            return verify(
+                js,
+                css,
+                widget,
+                template,
+                source=source,
+                browser=chromium,
+                allow_network=allow_network,
+            )
     state = synthetic_state(widget, template)
     with WidgetServer(js, css, state) as server:
         context = browser.new_context(viewport={"width": 900, "height": 700})
         try:
             run = _Run(None, server, js)
-            context.route("**/*", _route(run, server, declared_imports(js)))
+            allowed = _literal_origins(js) if allow_network else set()
+            context.route("**/*", _route(run, server, declared_imports(js), allowed))
+            context.on("requestfailed", run.on_failed)
             page = context.new_page()
             run.page = page
             page.set_default_timeout(10_000)
@@ -274,6 +314,8 @@ def _check(
     page.goto(server.url)
     page.wait_for_function("() => !!window.mount")
     failed = page.evaluate(_MOUNT, state)
+    if failed is not None and run.unavailable:
+        raise ModuleUnavailable(f"cannot load {run.unavailable[0]}: the widget was not run")
     if failed is not None:
         run.add(run.line_of(failed["stack"]), f"render threw {_short(failed['text'])}")
         return
@@ -342,9 +384,12 @@ def verify_project(
         css_file = root / project.directory / f"{name}.css"
         css = css_file.read_text(encoding="utf-8") if css_file.is_file() else ""
         started = time.perf_counter()
-        for line in verify(
-            js, css, spec, get_template(spec.template), source=js_path, browser=browser
-        ):
+        template = get_template(spec.template)
+        try:
+            found = verify(js, css, spec, template, source=js_path, browser=browser)
+        except ModuleUnavailable as error:
+            found = [f"{js_path}:1: {error}"]
+        for line in found:
             where, number, message = line.split(":", 2)
             problems.append(Problem(where, int(number), message.strip()))
         if timings is not None:

@@ -2,12 +2,14 @@
 
 Any OpenAI-compatible endpoint works. The model writes only the `.js` file; the Python module is
 still rendered from the spec, so the traits stay typed. An answer is used only after it passes
-`check.answer.check_code` (what `vibew check` applies plus the rules of generated code); when it
-fails them, the problems go back to the model, a bounded number of times.
+`check.answer.check_code` (what `vibew check` applies plus the rules of generated code) and,
+unless --no-verify, the browser check (`browser.verify`: the answer rendered in Chromium); when
+it fails them, the problems go back to the model, a bounded number of times.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -71,41 +73,125 @@ def generate(
     cache: bool = True,
     save: bool = True,
     progress: Progress | None = None,
+    verify: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[str, bool]:
     """Ask until the code passes the checks (at most `retries` repairs).
 
-    Returns the code and whether it came from the cache. `save=False` reads the cache but does
-    not write to it. Raises `Rejected` with the last attempt when every answer failed.
+    With `verify`, an answer that passes the static checks is also run in Chromium
+    (`browser.verify`); when no browser starts, a note says so once (in `notes`) and the
+    answers are checked statically only. Returns the code and whether it came from the
+    cache, which holds only answers that passed the checks that ran (a cached answer is
+    checked again, so one stored with --no-verify is verified before it is used). `save=False` reads the
+    cache but does not write to it. Raises `Rejected` with the last attempt when every
+    answer failed.
     """
     from vibewidget_cli.check.answer import check_code  # deferred: tree-sitter, only now
 
     progress = progress or _Silent()
-    path = answers.cache_path(root, settings, messages) if cache else None
-    if path is not None:
-        code = answers.read(path)
-        if code and not check_code(code, spec, template, allow_network=allow_network):
-            return code, True
-    conversation = list(messages)
-    attempts = retries + 1
-    for attempt in range(1, attempts + 1):
-        progress.asking(attempt, attempts, settings.model)
-        answer, cut_off = complete(settings, conversation, progress)
-        code = extract_code(answer)
-        problems = check_code(code, spec, template, allow_network=allow_network)
-        if cut_off and problems:
-            problems.insert(0, "the answer was cut off at the model's length limit: be shorter")
-        if not problems:
-            if path is not None and save:
-                answers.write(path, settings, code)
-            return code, False
-        if attempt == attempts:
-            break
-        progress.rejected(attempt, problems)
-        conversation += [
-            {"role": "assistant", "content": answer},
-            {"role": "user", "content": repair_message(problems)},
-        ]
+    with _Runtime(spec, template, verify, notes, allow_network) as runtime:
+
+        def problems_of(code: str) -> list[str]:
+            found = check_code(code, spec, template, allow_network=allow_network)
+            return found or runtime.problems(code)
+
+        path = answers.cache_path(root, settings, messages) if cache else None
+        if path is not None:
+            code = answers.read(path)
+            if code and not problems_of(code):
+                return code, True
+        conversation = list(messages)
+        attempts = retries + 1
+        for attempt in range(1, attempts + 1):
+            progress.asking(attempt, attempts, settings.model)
+            answer, cut_off = complete(settings, conversation, progress)
+            code = extract_code(answer)
+            problems = problems_of(code)
+            if cut_off and problems:
+                problems.insert(0, "the answer was cut off at the model's length limit: be shorter")
+            if not problems:
+                if path is not None and save:
+                    answers.write(path, settings, code)
+                return code, False
+            if attempt == attempts:
+                break
+            progress.rejected(attempt, problems)
+            conversation += [
+                {"role": "assistant", "content": answer},
+                {"role": "user", "content": repair_message(problems)},
+            ]
     raise Rejected(problems, code or answer, attempts)
+
+
+class _Runtime:
+    """The browser check of answers: one Chromium for the whole loop, started when first
+    needed; with none available, a note (once) and no runtime problems."""
+
+    def __init__(
+        self,
+        spec: WidgetSpec,
+        template: Template | None,
+        enabled: bool,
+        notes: list[str] | None,
+        allow_network: bool,
+    ) -> None:
+        self.spec, self.template, self.enabled, self.notes = spec, template, enabled, notes
+        self.allow_network = allow_network
+        self._stack = contextlib.ExitStack()
+        self._browser = None
+
+    def __enter__(self) -> _Runtime:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def _note(self, text: str) -> None:
+        if self.notes is not None and text not in self.notes:
+            self.notes.append(text)
+
+    def problems(self, code: str) -> list[str]:
+        if not self.enabled:
+            return []
+        from vibewidget_cli.browser import launch
+        from vibewidget_cli.browser.verify import ModuleUnavailable, verify
+        from vibewidget_cli.render import render_widget
+        from vibewidget_cli.templates import get_template
+
+        if self._browser is None:
+            try:
+                self._browser = self._stack.enter_context(launch.browser())
+            except launch.NoBrowser as error:
+                self.enabled = False
+                self._note(f"verified statically only: {error}")
+                return []
+        template = self.template or get_template(self.spec.template)
+        source = f"{self.spec.name}.js"
+        css = next((f.text for f in render_widget(self.spec, "w") if f.path.endswith(".css")), "")
+        try:
+            found = verify(
+                code,
+                css,
+                self.spec,
+                template,
+                source=source,
+                browser=self._browser,
+                allow_network=self.allow_network,
+            )
+        except ModuleUnavailable as error:
+            self._note(f"verified statically only: {error}")
+            return []
+        return [_with_line(problem, code, source) for problem in found]
+
+
+def _with_line(problem: str, code: str, source: str) -> str:
+    """`problem`, followed by the text of the line it names (for the model to find it)."""
+    where, _, _ = problem.partition(": ")
+    number = where.removeprefix(f"{source}:")
+    lines = code.splitlines()
+    if number.isdigit() and 1 <= int(number) <= len(lines) and lines[int(number) - 1].strip():
+        return f"{problem} (line {number}: `{lines[int(number) - 1].strip()[:120]}`)"
+    return problem
 
 
 def complete(

@@ -35,6 +35,8 @@ class Options:
     cache: bool = True
     allow_network: bool = False
     show_prompt: bool = False
+    #: --no-verify: skip the browser check of the answer (the static checks still run)
+    verify: bool = True
 
 
 @dataclass(frozen=True)
