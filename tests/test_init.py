@@ -4,6 +4,7 @@ example notebook run by a real kernel."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -161,3 +162,41 @@ def test_init_writes_the_editor_config_that_makes_the_widgets_types_resolve(vibe
     # vibew init lists them with the other files it wrote.
     done = vibew("init", "second")
     assert "jsconfig.json" in done.stdout and "package.json" in done.stdout
+
+
+def test_init_projects_test_their_widgets_in_the_browser(vibew, project):
+    """`vibew init` writes tests/test_widgets.py: vibew's browser check of every widget under
+    pytest, with vibew a test-only dependency (the widgets package still never imports it)."""
+    from tests.helpers import cannot_start
+
+    if not Path(os.environ.get("VIBEW_CHROMIUM", "/usr/bin/chromium")).exists():
+        cannot_start("no Chromium for the generated browser test")
+    assert vibew("init", "flights").returncode == 0
+    root = project / "flights"
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text())
+    assert pyproject["project"]["optional-dependencies"]["test"] == [
+        "pytest>=8",
+        "vibewidget-cli[browser]",
+    ]
+    assert not any("vibewidget" in d for d in pyproject["project"]["dependencies"])
+    assert vibew("new", "scatter", "--exports", "selected_indices", cwd=root).returncode == 0
+    assert vibew("check", cwd=root).returncode == 0
+
+    def pytest_in_project() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "CI": "true"},  # no browser must fail here, not skip
+        )
+
+    done = pytest_in_project()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    js = root / "widgets" / "scatter.js"
+    js.write_text(js.read_text().replace('    model.set("selected_indices", brushed);\n', ""))
+    done = pytest_in_project()
+    assert done.returncode == 1
+    assert "export 'selected_indices' never changed" in done.stdout
