@@ -157,7 +157,7 @@ def new(
             progress=waiting,
         )
     for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}")
+        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
     if outcome.prompt is not None:
         out.print(outcome.prompt, markup=False, highlight=False, soft_wrap=True, end="")
         return
@@ -214,7 +214,7 @@ def edit(
         out.print(proposal.prompt, markup=False, highlight=False, soft_wrap=True, end="")
         return
     for note in proposal.notes:
-        out.print(f"[dim]·[/] {escape(note)}")
+        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
     diff = proposal.diff()
     if not diff:
         out.print(f"the answer leaves {proposal.path} as it is: nothing to apply")
@@ -367,7 +367,7 @@ def link(
     with _one_at_a_time(Path.cwd()):
         outcome = commands.link_traits(Path.cwd(), source, target, oneway=oneway, dry_run=dry_run)
     for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}")
+        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
     if dry_run:
         _show_preview(outcome.changes)
         return
@@ -478,7 +478,7 @@ def update(
     with _one_at_a_time(Path.cwd()):
         outcome = commands.update(Path.cwd(), name, force=force, dry_run=dry_run)
     for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}")
+        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
     if dry_run:
         _show_preview(outcome.changes)
         return
