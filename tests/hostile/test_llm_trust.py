@@ -322,6 +322,16 @@ def test_the_refusal_reads_as_one_line_with_its_place():
 # Through the real CLI: rejected, nothing but NAME.rejected.js written, the reason said.
 
 
+def kept_as_rejected(project: Path, code: str, reason: str) -> str:
+    """NAME.rejected.js: the answer as it came, under one comment line per problem."""
+    kept = (project / "widgets/zorb.rejected.js").read_text(encoding="utf-8")
+    assert kept.endswith(code), kept[:400]
+    lines = kept[: len(kept) - len(code)].splitlines()
+    assert lines and all(line.startswith("// vibew: this answer failed: ") for line in lines)
+    assert any(reason.split("(")[0].strip() in line for line in lines), lines
+    return kept
+
+
 @pytest.mark.parametrize("case_id", THROUGH_THE_CLI)
 def test_vibew_new_refuses_the_answer(vibew, project, case_id):
     snippet, reason = _BY_ID[case_id]
@@ -332,7 +342,8 @@ def test_vibew_new_refuses_the_answer(vibew, project, case_id):
     assert len(server.requests) == 1
     assert "failed the checks once" in result.stderr
     assert reason in result.stderr, result.stderr
-    assert written(project) == {"widgets/zorb.rejected.js": code}
+    kept = kept_as_rejected(project, code, reason)
+    assert written(project) == {"widgets/zorb.rejected.js": kept}
     assert_key_never_shown(project, result)
 
 
@@ -356,7 +367,8 @@ def test_vibew_edit_refuses_the_answer(vibew, project, zorb, case_id):
     assert result.returncode == 1, result.stderr
     assert reason in result.stderr, result.stderr
     assert zorb.read_text() == GOOD
-    assert written(project) == before | {"widgets/zorb.rejected.js": code}
+    kept = kept_as_rejected(project, code, reason)
+    assert written(project) == before | {"widgets/zorb.rejected.js": kept}
     assert_key_never_shown(project, result)
 
 
