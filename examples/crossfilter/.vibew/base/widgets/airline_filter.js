@@ -8,6 +8,7 @@
  */
 
 const SEARCH_FROM = 9; // offer a search box from this many values on
+const SHOWN = 200; // list at most this many of the values that match
 
 /** @type {import("@anywidget/types").Render<Model>} */
 function render({ model, el, signal }) {
@@ -32,8 +33,15 @@ function render({ model, el, signal }) {
   details.append(summary, tools, list);
   el.append(details);
 
-  let boxes = []; // one checkbox per value, the most common first
-  const rowCounts = new Map(); // value → its rows
+  // The values ranked once (the most common first), their counts and lowercase names for
+  // search; the list draws at most SHOWN of the values that match, so 100,000 stay quick.
+  let ranked = []; // values, the most common first
+  let lower = []; // ranked, lowercase
+  let rowsOf = new Map(); // value → its rows
+  let most = 1;
+  let boxes = []; // the checkboxes shown
+  const more = document.createElement("div");
+  more.className = "more";
 
   function load() {
     const table = decodeTable(model.get("data"));
@@ -41,7 +49,9 @@ function render({ model, el, signal }) {
     const column = pickCategoryColumn(table, named, "selected_airlines");
     list.replaceChildren();
     boxes = [];
-    rowCounts.clear();
+    ranked = [];
+    lower = [];
+    rowsOf = new Map();
     tools.hidden = !column;
     if (!column) {
       title.textContent = "Nothing to choose from";
@@ -52,47 +62,55 @@ function render({ model, el, signal }) {
     const { categories, values } = column;
     const counts = new Int32Array(categories.length);
     for (const code of values) if (code >= 0) counts[code]++;
-    const byName = (a, b) => categories[a].localeCompare(categories[b]);
-    const codes = categories
-      .map((_, code) => code)
-      .filter((code) => counts[code] > 0)
-      .sort((a, b) => counts[b] - counts[a] || byName(a, b));
-    const most = counts[codes[0]] ?? 1;
-    for (const code of codes) {
-      const label = document.createElement("label");
-      // A faint bar behind the row shows its count.
-      label.style.setProperty("--share", `${(100 * counts[code]) / most}%`);
-      const box = document.createElement("input");
-      box.type = "checkbox";
-      box.value = categories[code];
-      const name = document.createElement("span");
-      name.textContent = categories[code];
-      const count = document.createElement("span");
-      count.className = "count";
-      count.textContent = counts[code].toLocaleString();
-      count.title = plural(counts[code], "row");
-      label.append(box, name, count);
-      list.append(label);
-      boxes.push(box);
-      rowCounts.set(box.value, counts[code]);
+    const codes = [];
+    for (let code = 0; code < categories.length; code++) {
+      if (counts[code] > 0) codes.push(code);
     }
+    const name = (code) => String(categories[code]);
+    const byName = (a, b) =>
+      name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+    codes.sort((a, b) => counts[b] - counts[a] || byName(a, b));
+    ranked = codes.map(name);
+    lower = ranked.map((value) => value.toLowerCase());
+    for (const code of codes) rowsOf.set(name(code), counts[code]);
+    most = counts[codes[0]] ?? 1;
     title.textContent = column.name;
-    search.hidden = codes.length < SEARCH_FROM;
+    search.hidden = ranked.length < SEARCH_FROM;
     onSearch();
-    showSelection();
+  }
+
+  function row(value) {
+    const label = document.createElement("label");
+    // A faint bar behind the row shows its count.
+    label.style.setProperty("--share", `${(100 * rowsOf.get(value)) / most}%`);
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = value;
+    const name = document.createElement("span");
+    name.textContent = value;
+    const count = document.createElement("span");
+    count.className = "count";
+    count.textContent = rowsOf.get(value).toLocaleString();
+    count.title = plural(rowsOf.get(value), "row");
+    label.append(box, name, count);
+    box.addEventListener("change", onTick, { signal });
+    return label;
+  }
+
+  function chosen() {
+    const value = model.get("selected_airlines");
+    return new Set(value);
   }
 
   function showSelection() {
-    const value = model.get("selected_airlines");
-    const chosen = new Set(value);
-    for (const box of boxes) box.checked = chosen.has(box.value);
-    const picked = boxes.filter((box) => box.checked).map((box) => box.value);
-    const rows = picked.reduce((sum, value) => sum + rowCounts.get(value), 0);
+    const picked = [...chosen()].filter((value) => rowsOf.has(value));
+    for (const box of boxes) box.checked = picked.includes(box.value);
+    const rows = picked.reduce((sum, value) => sum + rowsOf.get(value), 0);
     status.textContent = !picked.length
-      ? `all ${plural(boxes.length, "value")} (none chosen)`
+      ? `all ${plural(ranked.length, "value")} (none chosen)`
       : picked.length <= 3
         ? `${picked.join(", ")} · ${plural(rows, "row")}`
-        : `${picked.length} of ${boxes.length} chosen · ${plural(rows, "row")}`;
+        : `${picked.length} of ${ranked.length} chosen · ${plural(rows, "row")}`;
     clear.disabled = !picked.length;
   }
 
@@ -101,20 +119,37 @@ function render({ model, el, signal }) {
     model.save_changes();
     showSelection();
   }
-  function onTick() {
-    write(boxes.filter((box) => box.checked).map((box) => box.value));
+  /** @param {Event} event */
+  function onTick(event) {
+    const picked = chosen();
+    const { value, checked } = /** @type {HTMLInputElement} */ (event.target);
+    if (checked) picked.add(value);
+    else picked.delete(value);
+    // In the list's order: the most common first.
+    const rank = (value) => ranked.indexOf(value);
+    write([...picked].sort((a, b) => rank(a) - rank(b)));
   }
   function onClear() {
     write([]);
   }
   function onSearch() {
     const query = search.value.trim().toLowerCase();
-    for (const box of boxes) {
-      box.parentElement.hidden = !box.value.toLowerCase().includes(query);
+    const shown = [];
+    let matches = 0;
+    for (let i = 0; i < lower.length; i++) {
+      if (query && !lower[i].includes(query)) continue;
+      if (matches++ < SHOWN) shown.push(ranked[i]);
     }
+    const rows = shown.map(row);
+    boxes = rows.map((label) => label.firstChild);
+    more.textContent =
+      matches > SHOWN
+        ? `+${(matches - SHOWN).toLocaleString()} more — type to search`
+        : "";
+    list.replaceChildren(...rows, ...(matches > SHOWN ? [more] : []));
+    showSelection();
   }
 
-  list.addEventListener("change", onTick, { signal });
   clear.addEventListener("click", onClear, { signal });
   search.addEventListener("input", onSearch, { signal });
   model.on("change:data", load);
