@@ -4,7 +4,8 @@ are data, not a request for some."""
 
 from __future__ import annotations
 
-from test_widgets import widget_css, widget_js
+import pytest
+from test_widgets import PLANETS, SOLAR_STATE, widget_css, widget_js
 
 N = 100_000
 # 100,000 distinct values, one row each except value 0 (3 rows) and value 1 (2 rows).
@@ -81,5 +82,41 @@ def test_dropdown_with_100k_distinct_values_paints_and_searches_quickly(harness)
     assert typing < 1000
     assert clearing < 1000
     assert max(long_tasks, default=0) < 500
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+@pytest.mark.usefixtures("three_js")
+def test_solar3d_shortens_a_10000_character_name_and_keeps_it_in_full_in_the_title(harness):
+    long_name = "Planet " + "x" * 9_993
+    planets = [dict(column) for column in PLANETS]
+    planets[0] = {**PLANETS[0], "categories": [long_name, "Venus", "Earth", "Mars"]}
+    harness.mount_with_table(
+        widget_js("solar3d"),
+        {**SOLAR_STATE, "selected_planet": long_name},
+        planets,
+        widget_css("solar3d"),
+    )
+    page = harness.page
+    label = page.locator("#widget .labels div").first
+    assert label.text_content() == "Planet " + "x" * 16 + "\N{HORIZONTAL ELLIPSIS}"
+    assert label.get_attribute("title") == long_name
+    widths = page.locator("#widget .labels div").evaluate_all(
+        "labels => labels.map((label) => label.getBoundingClientRect().width)"
+    )
+    assert max(widths) < 300
+    caption = page.locator("#widget p").text_content()
+    assert caption.startswith("Planet xxxxxxxxxxxxxxxx\N{HORIZONTAL ELLIPSIS} selected")
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+@pytest.mark.usefixtures("three_js")
+def test_solar3d_says_0_planets_for_an_empty_frame_with_a_name_column(harness):
+    empty = [{**column, "values": []} for column in PLANETS]
+    harness.mount_with_table(widget_js("solar3d"), SOLAR_STATE, empty, widget_css("solar3d"))
+    caption = harness.page.locator("#widget p")
+    assert caption.text_content() == "0 planets: the table has no rows"
+    assert harness.page.locator("#widget .labels div").count() == 0
     assert harness.cleanup() == 0
     assert not harness.errors

@@ -15,6 +15,7 @@ import * as THREE from "https://esm.sh/three@0.160.0";
 const SUN_RADIUS = 1.6;
 const SYSTEM_RADIUS = 20; // scene units to the outermost planet's outer edge
 const FASTEST_ORBIT = 12; // seconds a turn of the fastest planet, at speed 1
+const LABEL_CHARS = 24; // longer names are cut, in full in the label's title
 const PALETTE = [0xb1aca6, 0xe3bb76, 0x4f8fd8, 0xc1440e, 0xd8b48a];
 
 // The table's columns, found by name (any case); only a name column is needed.
@@ -65,6 +66,7 @@ function render({ model, el, signal }) {
   const highlight = new THREE.Color();
 
   let planets = []; // { name, mesh, path, label, orbitRadius, angle, speed }
+  let named = false; // whether the table has a name column (it may have no rows)
   let [width, height] = [0, 0];
   const raycaster = new THREE.Raycaster();
   const projected = new THREE.Vector3();
@@ -73,6 +75,7 @@ function render({ model, el, signal }) {
     removePlanets();
     const table = decodeTable(model.get("data"));
     const names = pickCategoryColumn(table, "name", "planet");
+    named = Boolean(names);
     const column = (key, kind = "number") =>
       table.columns.find(
         (c) => c.kind === kind && COLUMNS[key].includes(c.name.toLowerCase()),
@@ -111,7 +114,8 @@ function render({ model, el, signal }) {
       mesh.scale.setScalar(p.size);
       const path = new THREE.Line(orbitPath(p.orbitRadius), pathMaterial);
       const label = document.createElement("div");
-      label.textContent = p.name;
+      label.textContent = shortened(p.name);
+      label.title = p.name;
       labels.append(label);
       scene.add(mesh, path);
       planets.push({
@@ -194,13 +198,15 @@ function render({ model, el, signal }) {
     if (chosen) chosen.mesh.add(ring);
     else ring.removeFromParent();
     requestDraw();
-    if (!planets.length) {
+    if (!planets.length && named) {
+      caption.textContent = "0 planets: the table has no rows";
+    } else if (!planets.length) {
       caption.textContent =
         "Pass a DataFrame of planets: a name column, and radius, distance, " +
         "period and color columns if you have them.";
     } else {
       caption.textContent = chosen
-        ? `${chosen.name} selected · click another, or empty space to clear`
+        ? `${shortened(chosen.name)} selected · click another, or empty space to clear`
         : "Click a planet to select it · drag to orbit, wheel to zoom";
     }
   }
@@ -580,6 +586,16 @@ function pickCategoryColumn(table, name, traitName = "") {
   return (
     text.find((c) => c.name === name) ?? text.find(named) ?? text[0] ?? null
   );
+}
+
+/**
+ * A name short enough for a label: at most LABEL_CHARS characters, the last an ellipsis.
+ * @param {string} name
+ */
+function shortened(name) {
+  return name.length > LABEL_CHARS
+    ? `${name.slice(0, LABEL_CHARS - 1)}…`
+    : name;
 }
 
 export default { render };
