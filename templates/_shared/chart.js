@@ -36,7 +36,8 @@ function linearScale(domain, range) {
 
 /** About `count` round numbers spanning [min, max]. */
 function niceTicks(min, max, count = 5) {
-  const rough = (max - min) / count;
+  const rough = max / count - min / count; // max - min can overflow
+  if (!(rough > 0 && rough < Infinity)) return [];
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
   const ticks = [];
@@ -55,11 +56,14 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
 function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
   const magnitude = Math.abs(value);
-  if (magnitude < 1e4) return String(value);
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
+    return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
+  }
+  if (magnitude < 1e4) return String(Number(value.toPrecision(6)));
   const [size, unit] = TICK_UNITS.find(([size]) => magnitude >= size);
   // niceTicks gives round numbers, so the quotient's shortest text is exact.
   return `${Number((value / size).toPrecision(12))}${unit}`;

@@ -181,6 +181,13 @@ function cellText({ kind, values, categories }) {
           : text.slice(0, 19).replace("T", " ");
       };
     default: {
+      if (hugeNumbers(values)) {
+        // 1.0e300, not 301 digits pushing the column off screen
+        return (row) =>
+          Number.isNaN(values[row])
+            ? ""
+            : values[row].toExponential(1).replace("e+", "e");
+      }
       const digits = fractionDigits(values);
       const number = new Intl.NumberFormat(undefined, {
         minimumFractionDigits: digits,
@@ -190,6 +197,15 @@ function cellText({ kind, values, categories }) {
         Number.isNaN(values[row]) ? "" : number.format(values[row]);
     }
   }
+}
+
+/** Whether a column holds a finite number past 1e15, too long to print in full. */
+function hugeNumbers(values) {
+  for (let i = 0; i < values.length; i++) {
+    const magnitude = Math.abs(values[i]);
+    if (magnitude >= 1e15 && magnitude < Infinity) return true;
+  }
+  return false;
 }
 
 /**

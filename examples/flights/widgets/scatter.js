@@ -40,6 +40,7 @@ function render({ model, el, signal }) {
   let brushed = null; // the selection this view last wrote, to tell it apart
   let shown = null; // the selection last drawn
   let frame = 0; // the animation frame a redraw waits for, if any
+  let drawn = 0; // rows with both values finite
 
   function load() {
     const [width, height] = [model.get("width"), model.get("height")];
@@ -59,8 +60,24 @@ function render({ model, el, signal }) {
     }
     svg.setAttribute("aria-label", `${y.name} against ${x.name}`);
     const [right, bottom] = [width - MARGIN.right, height - MARGIN.bottom];
-    xScale = linearScale(extent(x.values), [MARGIN.left, right]);
-    yScale = linearScale(extent(y.values), [bottom, MARGIN.top]);
+    const [xRange, yRange] = [extent(x.values), extent(y.values)];
+    drawn = 0;
+    for (let row = 0; row < table.length; row++) {
+      if (Number.isFinite(x.values[row]) && Number.isFinite(y.values[row])) {
+        drawn++;
+      }
+    }
+    if (!xRange || !yRange || !drawn) {
+      axes.replaceChildren();
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      const rows = plural(table.length, "row");
+      caption.textContent = `No numeric values to draw: ${rows}, none with both ${x.name} and ${y.name}.`;
+      x = null;
+      xScale = null;
+      return;
+    }
+    xScale = linearScale(xRange, [MARGIN.left, right]);
+    yScale = linearScale(yRange, [bottom, MARGIN.top]);
     drawAxes(axes, {
       x: xScale,
       y: yScale,
@@ -99,9 +116,13 @@ function render({ model, el, signal }) {
     context.putImageData(image, 0, 0);
     let existing = 0; // selected rows this table has: a selection can outlive it
     for (const row of selected) if (row >= 0 && row < table.length) existing++;
+    const all = plural(table.length, "row");
+    const missing = table.length - drawn;
     const rows = selected.length
-      ? `${existing.toLocaleString()} of ${plural(table.length, "row")} selected`
-      : plural(table.length, "row");
+      ? `${existing.toLocaleString()} of ${all} selected`
+      : missing
+        ? `${drawn.toLocaleString()} of ${all} drawn; ${missing.toLocaleString()} missing or infinite`
+        : all;
     caption.textContent = `${rows} · drag to select, click to clear`;
   }
 
@@ -393,7 +414,8 @@ function linearScale(domain, range) {
 
 /** About `count` round numbers spanning [min, max]. */
 function niceTicks(min, max, count = 5) {
-  const rough = (max - min) / count;
+  const rough = max / count - min / count; // max - min can overflow
+  if (!(rough > 0 && rough < Infinity)) return [];
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
   const ticks = [];
@@ -412,17 +434,23 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
 function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
   const magnitude = Math.abs(value);
-  if (magnitude < 1e4) return String(value);
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
+    return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
+  }
+  if (magnitude < 1e4) return String(Number(value.toPrecision(6)));
   const [size, unit] = TICK_UNITS.find(([size]) => magnitude >= size);
   // niceTicks gives round numbers, so the quotient's shortest text is exact.
   return `${Number((value / size).toPrecision(12))}${unit}`;
 }
 
-/** [min, max] of the finite values, padded when they are all the same. */
+/**
+ * [min, max] of the finite values, padded when they are all the same, or null
+ * when there are none.
+ */
 function extent(values) {
   let min = Infinity;
   let max = -Infinity;
@@ -432,8 +460,9 @@ function extent(values) {
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  if (min > max) return [0, 1];
-  return min === max ? [min - 1, max + 1] : [min, max];
+  if (min > max) return null;
+  const pad = Math.max(1, Math.abs(min) / 10); // 66,631 → 59,968–73,295
+  return min === max ? [min - pad, max + pad] : [min, max];
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
@@ -447,26 +476,53 @@ function drawAxes(group, { x, y, xLabel, yLabel, xKind, yKind }) {
     line(left, bottom, left, top),
   );
   for (const tick of niceTicks(...x.domain)) {
-    const at = x(tick);
+    const [at, label] = [x(tick), formatTick(tick, xKind)];
+    // Clear of the y labels and inside the right margin (12 px or more), at
+    // ~3.3 px a character each side
+    const half = label.length * 3.3;
+    const centre = Math.max(left - 4 + half, Math.min(at, right + 12 - half));
     group.append(
       line(at, bottom, at, bottom + 4),
-      svgText(formatTick(tick, xKind), { x: at, y: bottom + 16 }),
+      svgText(label, { x: centre, y: bottom + 16 }),
     );
   }
+  let widest = 0; // of the y labels, in characters
   for (const tick of niceTicks(...y.domain)) {
     const [at, label] = [y(tick), formatTick(tick, yKind)];
+    widest = Math.max(widest, label.length);
     group.append(
       line(left - 4, at, left, at),
       svgText(label, { x: left - 6, y: at + 4, class: "end" }),
     );
   }
   const middle = (top + bottom) / 2;
+  // Clear of the widest label (~6.5 px a character), inside the left edge.
+  const titleAt = Math.max(10, Math.min(left - 44, left - 12 - widest * 6.5));
   group.append(
     svgText(xLabel, { x: (left + right) / 2, y: bottom + 32 }),
     svgText(yLabel, {
-      transform: `translate(${left - 44}, ${middle}) rotate(-90)`,
+      transform: `translate(${titleAt}, ${middle}) rotate(-90)`,
     }),
   );
+}
+
+/** How many of `values` are finite: the rest are missing or infinite. */
+function countFinite(values) {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) count++;
+  }
+  return count;
+}
+
+/** "all 6 rows", or "4 of 6 rows drawn; 2 missing or infinite". */
+function drawnRows(drawn, total) {
+  if (drawn === total) {
+    return `${total > 1 ? "all " : ""}${plural(total, "row")}`;
+  }
+  const missing = (total - drawn).toLocaleString();
+  const of = `${drawn.toLocaleString()} of ${plural(total, "row")}`;
+  return `${of} drawn; ${missing} missing or infinite`;
 }
 
 /** The column named `name`, else the first numeric column not `taken`. */

@@ -39,15 +39,24 @@ function render({ model, el, signal }) {
       return;
     }
     svg.setAttribute("aria-label", `Histogram of ${column.name}`);
+    const range = extent(column.values);
+    if (!range) {
+      column = null;
+      bars.replaceChildren();
+      axes.replaceChildren();
+      const rows = plural(table.length, "row");
+      caption.textContent = `No numeric values to draw: ${rows}, all missing or infinite.`;
+      return;
+    }
     const binCount = Math.max(1, model.get("bins"));
-    const [min, max] = extent(column.values);
+    const [min, max] = range;
     const width = (max - min) / binCount;
     edges = Array.from({ length: binCount + 1 }, (_, i) => min + i * width);
     binOfRow = new Int32Array(table.length);
     totals = new Int32Array(binCount);
     for (let row = 0; row < table.length; row++) {
       const value = column.values[row];
-      const bin = Number.isNaN(value)
+      const bin = !Number.isFinite(value)
         ? -1
         : Math.min(binCount - 1, Math.floor((value - min) / width));
       binOfRow[row] = bin;
@@ -109,10 +118,10 @@ function render({ model, el, signal }) {
       yKind: "number",
     });
     const total = plural(binOfRow.length, "row");
-    const all = binOfRow.length > 1 ? "all " : "";
+    const rows = drawnRows(countFinite(column.values), binOfRow.length);
     caption.textContent = selected.length
       ? `${column.name}: ${existing.toLocaleString()} of ${total} selected`
-      : `${column.name}: ${all}${total}`;
+      : `${column.name}: ${rows}`;
   }
 
   model.on("change:data", load);
@@ -227,7 +236,8 @@ function linearScale(domain, range) {
 
 /** About `count` round numbers spanning [min, max]. */
 function niceTicks(min, max, count = 5) {
-  const rough = (max - min) / count;
+  const rough = max / count - min / count; // max - min can overflow
+  if (!(rough > 0 && rough < Infinity)) return [];
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
   const ticks = [];
@@ -246,17 +256,23 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
 function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
   const magnitude = Math.abs(value);
-  if (magnitude < 1e4) return String(value);
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
+    return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
+  }
+  if (magnitude < 1e4) return String(Number(value.toPrecision(6)));
   const [size, unit] = TICK_UNITS.find(([size]) => magnitude >= size);
   // niceTicks gives round numbers, so the quotient's shortest text is exact.
   return `${Number((value / size).toPrecision(12))}${unit}`;
 }
 
-/** [min, max] of the finite values, padded when they are all the same. */
+/**
+ * [min, max] of the finite values, padded when they are all the same, or null
+ * when there are none.
+ */
 function extent(values) {
   let min = Infinity;
   let max = -Infinity;
@@ -266,8 +282,9 @@ function extent(values) {
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  if (min > max) return [0, 1];
-  return min === max ? [min - 1, max + 1] : [min, max];
+  if (min > max) return null;
+  const pad = Math.max(1, Math.abs(min) / 10); // 66,631 → 59,968–73,295
+  return min === max ? [min - pad, max + pad] : [min, max];
 }
 
 /** Axis lines, ticks and labels into `group`, for scales over pixel ranges. */
@@ -281,26 +298,53 @@ function drawAxes(group, { x, y, xLabel, yLabel, xKind, yKind }) {
     line(left, bottom, left, top),
   );
   for (const tick of niceTicks(...x.domain)) {
-    const at = x(tick);
+    const [at, label] = [x(tick), formatTick(tick, xKind)];
+    // Clear of the y labels and inside the right margin (12 px or more), at
+    // ~3.3 px a character each side
+    const half = label.length * 3.3;
+    const centre = Math.max(left - 4 + half, Math.min(at, right + 12 - half));
     group.append(
       line(at, bottom, at, bottom + 4),
-      svgText(formatTick(tick, xKind), { x: at, y: bottom + 16 }),
+      svgText(label, { x: centre, y: bottom + 16 }),
     );
   }
+  let widest = 0; // of the y labels, in characters
   for (const tick of niceTicks(...y.domain)) {
     const [at, label] = [y(tick), formatTick(tick, yKind)];
+    widest = Math.max(widest, label.length);
     group.append(
       line(left - 4, at, left, at),
       svgText(label, { x: left - 6, y: at + 4, class: "end" }),
     );
   }
   const middle = (top + bottom) / 2;
+  // Clear of the widest label (~6.5 px a character), inside the left edge.
+  const titleAt = Math.max(10, Math.min(left - 44, left - 12 - widest * 6.5));
   group.append(
     svgText(xLabel, { x: (left + right) / 2, y: bottom + 32 }),
     svgText(yLabel, {
-      transform: `translate(${left - 44}, ${middle}) rotate(-90)`,
+      transform: `translate(${titleAt}, ${middle}) rotate(-90)`,
     }),
   );
+}
+
+/** How many of `values` are finite: the rest are missing or infinite. */
+function countFinite(values) {
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i])) count++;
+  }
+  return count;
+}
+
+/** "all 6 rows", or "4 of 6 rows drawn; 2 missing or infinite". */
+function drawnRows(drawn, total) {
+  if (drawn === total) {
+    return `${total > 1 ? "all " : ""}${plural(total, "row")}`;
+  }
+  const missing = (total - drawn).toLocaleString();
+  const of = `${drawn.toLocaleString()} of ${plural(total, "row")}`;
+  return `${of} drawn; ${missing} missing or infinite`;
 }
 
 /** The column named `name`, else the first numeric column not `taken`. */

@@ -13,6 +13,7 @@
 const MARGIN = { top: 18, right: 12, bottom: 24, left: 64 };
 const TILTED_ROOM = 48; // more height under the axis for names turned to fit
 const MAX_BARS = 40; // beyond this, only the largest bars are drawn
+const NAME_ROOM = 22; // px a tilted name needs: fewer bars when narrower
 
 /** @type {import("@anywidget/types").Render<Model>} */
 function render({ model, el, signal }) {
@@ -28,9 +29,13 @@ function render({ model, el, signal }) {
 
   let category = null;
   let value = null;
-  let entries = []; // { name, total, rows } per bar, in the table's order
-  let hidden = 0; // categories left out beyond MAX_BARS
+  let all = []; // { name, total, rows } per bar, in the table's order
+  let entries = []; // those drawn: the largest that fit
+  let hidden = 0; // categories left out: they do not fit
   let summed = false; // whether some bar adds up more than one row
+  let empty = ""; // why nothing is drawn
+  let missing = 0; // rows whose value is missing or infinite
+  let rowCount = 0;
 
   function load() {
     const table = decodeTable(model.get("data"));
@@ -42,8 +47,15 @@ function render({ model, el, signal }) {
       named === "none"
         ? null
         : (numbers.find((c) => c.name === named) ?? numbers[0] ?? null);
-    if (!category) {
-      entries = [];
+    rowCount = table.length;
+    all = [];
+    missing = 0;
+    empty = category
+      ? table.length
+        ? ""
+        : "0 rows: nothing to draw."
+      : "Pass a DataFrame with a text column to draw one bar per value.";
+    if (empty) {
       draw();
       return;
     }
@@ -52,29 +64,40 @@ function render({ model, el, signal }) {
     for (let row = 0; row < table.length; row++) {
       const code = category.values[row];
       if (code < 0) continue;
-      rows[code]++;
       const amount = value ? value.values[row] : 1;
-      if (!Number.isNaN(amount)) totals[code] += amount;
+      // Missing and infinite values are left out, and counted
+      if (!Number.isFinite(amount)) {
+        missing++;
+        continue;
+      }
+      rows[code]++;
+      totals[code] += amount; // past ±1.8e308 it overflows to ±Infinity
     }
-    entries = category.categories
+    all = category.categories
       .map((name, code) => ({ name, total: totals[code], rows: rows[code] }))
       .filter((entry) => entry.rows > 0);
-    summed = entries.some((entry) => entry.rows > 1);
-    hidden = Math.max(0, entries.length - MAX_BARS);
-    if (hidden) {
-      const bySize = [...entries].sort((a, b) => b.total - a.total);
-      const largest = new Set(bySize.slice(0, MAX_BARS));
-      entries = entries.filter((entry) => largest.has(entry));
+    summed = all.some((entry) => entry.rows > 1);
+    if (!all.length) {
+      const rows = plural(table.length, "row");
+      empty = `No numeric values in ${value?.name} to draw: ${rows}, all missing or infinite.`;
     }
     draw();
   }
 
   function draw() {
     for (const group of [grid, bars, axes]) group.replaceChildren();
-    if (!entries.length) {
-      caption.textContent =
-        "Pass a DataFrame with a text column to draw one bar per value.";
+    if (empty) {
+      caption.textContent = empty;
       return;
+    }
+    const room = model.get("width") - MARGIN.left - MARGIN.right;
+    const fit = Math.max(1, Math.min(MAX_BARS, Math.floor(room / NAME_ROOM)));
+    entries = all;
+    hidden = Math.max(0, all.length - fit);
+    if (hidden) {
+      const bySize = [...all].sort((a, b) => b.total - a.total);
+      const largest = new Set(bySize.slice(0, fit));
+      entries = all.filter((entry) => largest.has(entry));
     }
     const selected = model.get("selected_planet");
     const highlighted = new Set(selected ? [selected] : []);
@@ -83,7 +106,7 @@ function render({ model, el, signal }) {
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height + (tilted ? TILTED_ROOM : 0)));
     svg.setAttribute("aria-label", `${category.name} bars`);
-    const totals = entries.map((entry) => entry.total);
+    const totals = entries.map((entry) => entry.total).filter(Number.isFinite);
     const [low, high] = [Math.min(0, ...totals), Math.max(0, ...totals)];
     const [left, right] = [MARGIN.left, width - MARGIN.right];
     const bottom = height - MARGIN.bottom;
@@ -107,15 +130,20 @@ function render({ model, el, signal }) {
     entries.forEach((entry, i) => {
       const className = highlighted.has(entry.name) ? "highlighted" : "";
       const x = left + i * step;
+      // An overflowing sum is drawn to the edge, and labelled as such
+      const end = Math.min(Math.max(entry.total, domain[0]), domain[1]);
       const bar = svgElement("rect", {
         x: x + step * 0.1,
-        y: Math.min(y(entry.total), y(0)),
+        y: Math.min(y(end), y(0)),
         width: step * 0.8,
-        height: Math.abs(y(entry.total) - y(0)),
+        height: Math.abs(y(end) - y(0)),
         class: className,
       });
       const tooltip = svgElement("title");
-      tooltip.textContent = `${entry.name}: ${entry.total.toLocaleString()}`;
+      const sum = Number.isFinite(entry.total)
+        ? entry.total.toLocaleString()
+        : "overflow (past ±1.8e308)";
+      tooltip.textContent = `${entry.name}: ${sum}`;
       bar.append(tooltip);
       bars.append(bar);
       const name =
@@ -127,17 +155,22 @@ function render({ model, el, signal }) {
       const at = { x: cx, y: cy, class: nameClass, ...attributes };
       axes.append(svgText(name, at));
       if (entries.length <= 12) {
-        const top = y(Math.max(entry.total, 0)) - 4;
+        const top = y(Math.max(end, 0)) - 4;
         axes.append(svgText(shortNumber(entry.total), { x: cx, y: top }));
       }
     });
 
-    const shown = hidden ? ` (the largest; ${hidden} more not shown)` : "";
+    const more = hidden.toLocaleString();
+    const shown = hidden ? ` (the largest; +${more} more not shown)` : "";
+    const lost = `; ${missing.toLocaleString()} missing or infinite`;
+    const drawn = missing
+      ? ` · ${(rowCount - missing).toLocaleString()} of ${plural(rowCount, "row")} drawn${lost}`
+      : "";
     const summary = `${plural(entries.length, "bar")} by ${category.name}`;
     const chosen = highlighted.size
       ? ` · highlighted: ${[...highlighted].join(", ")}`
       : "";
-    caption.textContent = `${summary}${shown}${chosen}`;
+    caption.textContent = `${summary}${shown}${drawn}${chosen}`;
   }
 
   model.on("change:data", load);
@@ -149,9 +182,16 @@ function render({ model, el, signal }) {
   load();
 }
 
-/** A number short enough to sit above its bar: 1,604 · 92.7 · 0.35 · 1.2M. */
+/**
+ * A number short enough to sit above its bar: 1,604 · 92.7 · 0.35 · 1.2M ·
+ * 1e300 · overflow (a sum past the largest number).
+ */
 function shortNumber(value) {
+  if (!Number.isFinite(value)) return "overflow";
   const magnitude = Math.abs(value);
+  if (magnitude >= 1e15) {
+    return Number(value.toPrecision(3)).toExponential().replace("e+", "e");
+  }
   if (magnitude >= 1e5) {
     return value.toLocaleString(undefined, { notation: "compact" });
   }
@@ -246,7 +286,8 @@ function linearScale(domain, range) {
 
 /** About `count` round numbers spanning [min, max]. */
 function niceTicks(min, max, count = 5) {
-  const rough = (max - min) / count;
+  const rough = max / count - min / count; // max - min can overflow
+  if (!(rough > 0 && rough < Infinity)) return [];
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough);
   const ticks = [];
@@ -265,11 +306,14 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2024-05-01. */
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
 function formatTick(value, kind = "number") {
   if (kind === "time") return new Date(value).toISOString().slice(0, 10);
   const magnitude = Math.abs(value);
-  if (magnitude < 1e4) return String(value);
+  if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
+    return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
+  }
+  if (magnitude < 1e4) return String(Number(value.toPrecision(6)));
   const [size, unit] = TICK_UNITS.find(([size]) => magnitude >= size);
   // niceTicks gives round numbers, so the quotient's shortest text is exact.
   return `${Number((value / size).toPrecision(12))}${unit}`;
