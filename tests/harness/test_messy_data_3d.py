@@ -5,7 +5,7 @@ are data, not a request for some."""
 from __future__ import annotations
 
 import pytest
-from test_widgets import PLANETS, SOLAR_STATE, widget_css, widget_js
+from test_widgets import MIDDLE, PLANETS, SOLAR_STATE, brightness, widget_css, widget_js
 
 N = 100_000
 # 100,000 distinct values, one row each except value 0 (3 rows) and value 1 (2 rows).
@@ -118,5 +118,23 @@ def test_solar3d_says_0_planets_for_an_empty_frame_with_a_name_column(harness):
     caption = harness.page.locator("#widget p")
     assert caption.text_content() == "0 planets: the table has no rows"
     assert harness.page.locator("#widget .labels div").count() == 0
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+@pytest.mark.usefixtures("three_js")
+def test_terrain3d_draws_a_1_by_1_heightmap_as_a_flat_tile(harness):
+    state = {"water_level": 0.2, "height_scale": 0.25, "width": 520, "height": 380}
+    harness.mount(widget_js("terrain3d"), {**state, "heightmap": []}, widget_css("terrain3d"))
+    caption = harness.page.locator("#widget p")
+    assert caption.text_content().startswith("No heightmap yet")
+    sea_floor = brightness(harness, MIDDLE)
+
+    # One cell at 0.5: a grassy tile above the water, no longer "no heightmap".
+    harness.from_python("heightmap", [[0.5]])
+    assert caption.text_content().startswith("1 \N{MULTIPLICATION SIGN} 1 heightmap")
+    assert brightness(harness, MIDDLE) != sea_floor
+    harness.from_python("heightmap", [[0.5, 0.2, 0.9]])
+    assert caption.text_content().startswith("1 \N{MULTIPLICATION SIGN} 3 heightmap")
     assert harness.cleanup() == 0
     assert not harness.errors

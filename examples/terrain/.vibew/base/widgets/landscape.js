@@ -91,9 +91,10 @@ function render({ model, el, signal }) {
 
   function load() {
     const value = model.get("heightmap");
-    const empty = !(value?.length >= 2 && value[0]?.length >= 2);
-    // Flat until a heightmap arrives.
-    const { rows, cols, heights } = readGrid(empty ? null : value, 2);
+    const empty = !(value?.length >= 1 && value[0]?.length >= 1);
+    // Flat until a heightmap arrives; a single row or column is a strip, drawn twice.
+    const grid = readGrid(empty ? null : value, 2);
+    const { rows, cols, heights } = twoByTwoAtLeast(grid);
     let geometry = terrain.geometry;
     if (geometry.userData.shape !== `${rows}x${cols}`) {
       geometry.dispose();
@@ -122,7 +123,7 @@ function render({ model, el, signal }) {
     water.visible = model.get("water_level") > 0;
     caption.textContent = empty
       ? "No heightmap yet: link one, e.g. from a painter widget."
-      : `${rows} × ${cols} heightmap · drag to orbit, wheel to zoom, ` +
+      : `${grid.rows} × ${grid.cols} heightmap · drag to orbit, wheel to zoom, ` +
         "double-click to reset";
     requestDraw();
   }
@@ -326,6 +327,24 @@ function heightColor(height) {
   const [h1, c1] = TERRAIN_STOPS[i];
   const t = (h - h0) / (h1 - h0);
   return [0, 1, 2].map((k) => Math.round(c0[k] + (c1[k] - c0[k]) * t));
+}
+
+/**
+ * The grid with at least two rows and two columns, as a plane needs: a single row
+ * or column (a 1 × 1 grid too) repeated, so that it draws as a flat strip or tile.
+ * @param {ReturnType<typeof readGrid>} grid
+ */
+function twoByTwoAtLeast({ rows, cols, heights }) {
+  if (rows >= 2 && cols >= 2) return { rows, cols, heights };
+  const [tall, wide] = [Math.max(rows, 2), Math.max(cols, 2)];
+  const tiled = new Float64Array(tall * wide);
+  for (let r = 0; r < tall; r++) {
+    for (let c = 0; c < wide; c++) {
+      tiled[r * wide + c] =
+        heights[Math.min(r, rows - 1) * cols + Math.min(c, cols - 1)];
+    }
+  }
+  return { rows: tall, cols: wide, heights: tiled };
 }
 
 export default { render };
