@@ -171,7 +171,8 @@ def test_text_beyond_ascii_is_kept(vibew, project):
 def test_a_file_that_is_not_utf8_is_one_line_and_nothing_is_written(vibew, project):
     make_scatter(vibew)
     js = project / "widgets/scatter.js"
-    js.write_bytes(raw(js).replace(ANCHOR, "// caf\xe9\n" + ANCHOR).encode("latin-1"))
+    text = raw(js).replace(ANCHOR, "// caf\xe9\n" + ANCHOR)
+    js.write_bytes(text.encode("latin-1", errors="replace"))  # é as one byte: not UTF-8
     before = js.read_bytes(), (project / "vibew.toml").read_bytes()
     done = vibew("new", "scatter", "--exports", "+color:str")
     assert done.returncode == 2, done.stdout + done.stderr
