@@ -192,6 +192,8 @@ def test_init_projects_test_their_widgets_in_the_browser(vibew, project):
             env={**os.environ, "CI": "true"},  # no browser must fail here, not skip
         )
 
+    test_file = (root / "tests" / "test_widgets.py").read_text()
+    assert "vibewidget_cli" not in test_file  # generated code never imports vibew
     done = pytest_in_project()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
