@@ -178,3 +178,16 @@ def test_wiring_module_is_rendered_only_with_links_and_lists_each_link():
     ]
     (wiring,) = [f for f in render_package(project) if f.path.endswith("wiring.py")]
     assert "traitlets.dlink(" in wiring.text and "traitlets.link(" not in wiring.text
+
+
+def test_no_template_names_the_generator():
+    """Everything vibew writes (widgets, the wiring, vibew init's project) runs without vibew:
+    no template file imports or mentions the vibewidget_cli package."""
+    from vibewidget_cli.templates import templates_dir
+
+    named = [
+        path.relative_to(templates_dir()).as_posix()
+        for path in templates_dir().rglob("*")
+        if path.is_file() and "vibewidget_cli" in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    assert named == []
