@@ -151,3 +151,21 @@ def test_cli_check_browser(tmp_path, chromium):
     done = run_vibew(tmp_path, "check", "--browser", "scatter")
     assert done.returncode == 1
     assert "widgets/scatter.js:18: render threw TypeError" in done.stdout, done.stdout
+
+
+def test_only_imports_the_static_rules_accept_may_load(chromium):
+    """A module from a host that is no known CDN, or an import written in a comment, declares
+    nothing: the request is blocked and reported, never sent."""
+    from vibewidget_cli.browser.verify import declared_imports
+
+    module = (
+        '// import * as x from "https://esm.sh/three@0.160.0";\n'
+        'import * as evil from "https://evil.test/lib@1.0.0";\n'
+        'import * as three from "https://esm.sh/three@0.160.0";\n'
+    )
+    assert declared_imports(module) == ["https://esm.sh/three@0.160.0"]
+    spec = typical("generic")
+    js, css = files(spec)
+    js = 'import * as evil from "https://evil.test/lib@1.0.0";\n' + js
+    problems = verify(js, css, spec, get_template("generic"), source="w.js", browser=chromium)
+    assert any("network request to https://evil.test/lib@1.0.0 blocked" in p for p in problems)

@@ -35,13 +35,17 @@ class ModuleUnavailable(Exception):
     """A module the widget imports from a CDN did not load (no network): nothing to judge."""
 
 
-_IMPORT = re.compile(r"""\bimport\s*(?:[^"';]*?\sfrom\s*)?["'](https?://[^"']+)["']""")
 _SETTLE_MS = 120
 
 
 def declared_imports(js: str) -> list[str]:
-    """The URLs of the static `import ... from "URL"` statements of `js`."""
-    return _IMPORT.findall(js)
+    """The module URLs `js` may load: its static imports (from the parsed tree, so an import
+    in a comment or a string declares nothing) that the static rules accept, pinned https URLs
+    on a known CDN. Any other import is blocked and reported like any other request."""
+    from vibewidget_cli.check.answer import import_problem
+    from vibewidget_cli.check.js import analyze_js
+
+    return [use.name for use in analyze_js(js).imports if import_problem(use.name) is None]
 
 
 def _module_map() -> dict[str, str]:
@@ -60,6 +64,7 @@ class _Run:
         self.widget_url = f"{server.origin}/widget.js"
         self.problems: list[tuple[int, str]] = []
         self.blocked = False
+        self.blocked_urls: set[str] = set()  # refused here: reported, not "unavailable"
         self.unavailable: list[str] = []  # declared modules that did not load
 
     def line_of(self, stack: str | None) -> int:
@@ -76,6 +81,8 @@ class _Run:
         self.add(self.line_of(getattr(error, "stack", None)), f"page error: {_first(error)}")
 
     def on_failed(self, request: Any) -> None:
+        if request.url in self.blocked_urls:
+            return
         if request.resource_type == "script" and not request.url.startswith(
             self.widget_url.rsplit("/", 1)[0]
         ):
@@ -136,6 +143,7 @@ def _route(
             route.fulfill(status=200, body="{}", content_type="application/json")
         else:
             run.blocked = True
+            run.blocked_urls.add(url)
             run.add(_request_line(run.js, url), f"network request to {url} blocked")
             route.abort()
 

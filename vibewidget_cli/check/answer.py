@@ -57,7 +57,7 @@ def check_code(
                 "through the model (--allow-network lifts this rule)"
             )
     for use in facts.imports:
-        problem = _import_problem(use.name)
+        problem = import_problem(use.name)
         if problem:
             problems.append(f"line {use.line}: {problem}")
     return problems
@@ -74,7 +74,8 @@ _CONTRACT_WORDING = {
 }
 
 
-def _import_problem(source: str) -> str | None:
+def import_problem(source: str) -> str | None:
+    """Why a module may not import `source`; None for a pinned https URL on a known CDN."""
     example = "e.g. https://esm.sh/d3@7.9.0"
     url = urlsplit(source)
     if not url.scheme:
