@@ -147,3 +147,91 @@ def synthetic_table(rows: int = ROWS) -> dict[str, Any]:
     for column in table["columns"]:
         column["values"] = _buffer(column["values"])
     return table
+
+
+def messy_tables() -> list[tuple[str, dict[str, Any]]]:
+    """The tables people really have, each as `(what it is, the table as Table sends it)`:
+    infinities, overflowing sums, huge numbers, a column of only missing values, a time zone,
+    no rows, one row, a 10,000-character name, 100,000 distinct names, and column names
+    that look like markup. The columns keep the synthetic table's names, so a widget's
+    column options pick the same columns as on clean data."""
+    return [(what, _encoded(what)) for what in _MESSY]
+
+
+_MESSY = (
+    "infinite values",
+    "sums that overflow",
+    "numbers near ±1e300",
+    "a column of only missing values",
+    "times in New York's zone",
+    "no rows",
+    "one row",
+    "a 10,000-character name",
+    "100,000 distinct names",
+    "column names that look like markup",
+)
+
+
+@functools.cache
+def _encoded(what: str) -> dict[str, Any]:
+    table = _traits_module().encode_table(_messy_frame(what))
+    for column in table["columns"]:
+        column["values"] = _buffer(column["values"])
+    return table
+
+
+def _messy_frame(what: str) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    inf, nan = math.inf, math.nan
+
+    def frame(value: list[float], label: list[str] | None = None, **more: Any) -> Any:
+        rows = len(value)
+        label = label if label is not None else [WORDS[i % len(WORDS)] for i in range(rows)]
+        return pd.DataFrame(
+            {
+                "value": value,
+                "score": more.pop("score", [i / max(rows, 1) for i in range(rows)]),
+                "count": more.pop("count", list(range(rows))),
+                "label": label,
+                "when": more.pop("when", pd.date_range("2024-01-01", periods=rows, freq="D")),
+            }
+        )
+
+    if what == "infinite values":
+        return frame([1, 2, inf, -inf, 3, 4], score=[nan, 0.1, inf, 0.3, -inf, 0.5])
+    if what == "sums that overflow":
+        return frame([1.7e308, 1.7e308, 1, 2, 3, 4], ["Big", "Big", "a", "b", "c", "d"])
+    if what == "numbers near ±1e300":
+        return frame([1e300, -1e300, 5e299, -5e299, 1e300, 0], score=[1e300, -1e300] * 3)
+    if what == "a column of only missing values":
+        return frame(
+            [nan] * 6, count=pd.array([1, None, 3, None, None, 6], dtype="Int64"), score=[nan] * 6
+        )
+    if what == "times in New York's zone":
+        return frame(
+            [1, 2, 3, 4, 5, 6],
+            when=pd.date_range("2024-03-10", periods=6, freq="h", tz="America/New_York"),
+        )
+    if what == "no rows":
+        return frame([]).astype({"value": "float64", "score": "float64", "count": "int64"})
+    if what == "one row":
+        return frame([66631.5])
+    if what == "a 10,000-character name":
+        return frame([1, 2, 3], ["x" * 10_000, "short", "a name"])
+    if what == "100,000 distinct names":
+        rows = 100_000
+        rng = np.random.default_rng(7)
+        return frame(
+            rng.normal(50, 15, rows).tolist(),
+            [f"item {i:06d}" for i in range(rows)],
+            score=rng.uniform(0, 1, rows),
+            count=rng.integers(0, 100, rows),
+            when=pd.date_range("2024-01-01", periods=rows, freq="min"),
+        )
+    if what == "column names that look like markup":
+        return frame([1, 2, 3]).rename(
+            columns={"label": "<img src=x onerror=alert(1)>", "count": "__proto__"}
+        )
+    raise ValueError(f"no messy table {what!r}")

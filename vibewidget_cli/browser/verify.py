@@ -5,8 +5,11 @@ fails on any page or console error, drives generic interactions (a drag across t
 canvas or svg, clicks over a grid of points, each form control, a few keys) and fails when an
 export is never written (`model.set` then `save_changes`), sets each import from the kernel's
 side and fails when neither the DOM nor the pixels change, and blocks every request other
-than the local server and the module imports the file declares. Each problem is a line
-`{source}:{line}: {message}`, the line from the stack when the error is in the widget.
+than the local server and the module imports the file declares. A widget with data is then
+mounted again on each of the messy tables of `synthetic.messy_tables` (infinities, huge
+numbers, missing values, a time zone, no rows, 100,000 names, ...), and fails on any error
+there. Each problem is a line `{source}:{line}: {message}` (`with {table}: {message}` for a
+messy table), the line from the stack when the error is in the widget.
 
 `$VIBEW_MODULE_MAP` (JSON `{url: local file}`) serves declared CDN modules from local files.
 """
@@ -22,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibewidget_cli.browser.server import WidgetServer
-from vibewidget_cli.browser.synthetic import new_values, synthetic_state
+from vibewidget_cli.browser.synthetic import messy_tables, new_values, synthetic_state
 
 if TYPE_CHECKING:
     from vibewidget_cli.check.project import Problem
@@ -36,6 +39,7 @@ class ModuleUnavailable(Exception):
 
 
 _SETTLE_MS = 120
+_FROZEN_MS = 5000  # longer than this to draw a messy table (100,000 names) is a problem
 
 
 def declared_imports(js: str) -> list[str]:
@@ -66,12 +70,15 @@ class _Run:
         self.blocked = False
         self.blocked_urls: set[str] = set()  # refused here: reported, not "unavailable"
         self.unavailable: list[str] = []  # declared modules that did not load
+        self.case = ""  # the messy table on the page, if any: said before each problem
 
     def line_of(self, stack: str | None) -> int:
         match = re.search(re.escape(self.widget_url) + r"(?:\?[^:]*)?:(\d+):\d+", stack or "")
         return int(match.group(1)) if match else 1
 
     def add(self, line: int, message: str) -> None:
+        if self.case:
+            message = f"with {self.case}: {message}"
         if (line, message) not in self.problems:
             self.problems.append((line, message))
 
@@ -170,6 +177,16 @@ def _name_line(js: str, name: str) -> int:
 _MOUNT = """async (state) => {
   try { await mount('/widget.js', state); return null; }
   catch (e) { return { text: String(e), stack: String(e && e.stack || '') }; }
+}"""
+
+# Mount, then the time to the second frame after: the page's own clock, so a busy machine
+# running the check slows it less than a frozen widget does.
+_MOUNT_TIMED = """async (state) => {
+  const started = performance.now();
+  try { await mount('/widget.js', state); }
+  catch (e) { return { text: String(e), stack: String(e && e.stack || '') }; }
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return { ms: performance.now() - started };
 }"""
 
 _TARGETS = """() => {
@@ -340,6 +357,12 @@ def _check(
                     f"export {name!r} never changed: no interaction led to "
                     f'model.set("{name}", ...) and model.save_changes()',
                 )
+    _check_imports(run, page, widget, js)
+    if "data" in state:
+        _check_messy_tables(run, page, state)
+
+
+def _check_imports(run: _Run, page: Any, widget: WidgetSpec, js: str) -> None:
     for trait in widget.imports:
         before = _picture(page)
         for value in new_values(trait):
@@ -356,6 +379,22 @@ def _check(
                 f"import {trait.name!r} was set from Python and the widget did not change "
                 "(neither its DOM nor its pixels)",
             )
+
+
+def _check_messy_tables(run: _Run, page: Any, state: dict) -> None:
+    """The widget mounted afresh on each of the tables people really have: any page or
+    console error, or a render that throws, is a problem said with the table that caused it."""
+    for what, table in messy_tables():
+        page.evaluate("() => widget.cleanup()")
+        run.case = what
+        mounted = page.evaluate(_MOUNT_TIMED, {**state, "data": table})
+        if "text" in mounted:
+            run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
+            continue
+        _settle(page)
+        if mounted["ms"] > _FROZEN_MS:
+            run.add(1, f"drawing took {mounted['ms'] / 1000:.1f} s, the page frozen all along")
+    run.case = ""
 
 
 def verify_project(
