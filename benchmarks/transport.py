@@ -3,11 +3,19 @@
     python benchmarks/transport.py [--rows 100000 1000000] [--repeat 7]
 
 For each frame size it renders a widgets package with `vibew new`, imports the generated
-`_traits.py`, and measures in the same run:
+`_traits.py` and `Scatter`, and measures in the same run:
 
-- ours: `encode_table(frame)` (what the `Table` trait's to_json does), then splitting out
-  the buffers and `json.dumps` of the rest, as ipywidgets does before sending;
-- records: the path of runtime generators: `frame.to_dict("records")`, NaN -> None, `json.dumps`.
+- ours: `encode_table(frame)` (what the `Table` trait's to_json does with every column),
+  then splitting out the buffers and `json.dumps` of the rest, as ipywidgets does before
+  sending;
+- Scatter(df): making the generated scatter widget of the frame: validation, the change
+  notification and the encoding of the columns it draws (x and y), as a user pays it;
+- records: the path of runtime generators: `frame.to_dict("records")`, NaN -> None, `json.dumps`;
+- vibe-widget: Vibe-Widget 0.3.3's own path, its real functions
+  (`clean_for_json(df.to_dict(orient="records"))`, as `VibeWidget.__init__` does, then
+  `json.dumps` as the kernel does for its `data` list trait). Only when `vibe_widget` is
+  importable: `pip install -e ".[bench]"` installs it (a benchmark extra, never a
+  dependency); or point `--vibe-widget-python` at another environment's Python that has it.
 
 The frame has 2 float64 columns (1% NaN), 1 int64 column and 1 text column of 20 distinct
 ~20-character values in pandas' default string dtype. Then: assigning a 500k-row selection
@@ -17,6 +25,7 @@ to `RowIndices` vs `traitlets.List(traitlets.Int())`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import json
 import math
@@ -37,11 +46,12 @@ import traitlets
 ENCODE_BUDGET_MS = 100  # 1M rows
 PAYLOAD_BUDGET = 1.1  # x raw column bytes
 SPEEDUP_TARGET = 50  # x faster than the records path
+VIBE_WIDGET_TARGET = 100  # Scatter(df) x faster than Vibe-Widget 0.3.3's path
 SELECTION_ROWS = 500_000
 
 
-def load_traits_module(folder: Path) -> Any:
-    """`_traits.py` as `vibew new` writes it, imported from `folder`."""
+def load_widgets(folder: Path) -> tuple[Any, Any]:
+    """`_traits.py` and the `Scatter` class as `vibew new` writes them, imported from `folder`."""
     done = subprocess.run(
         [sys.executable, "-m", "vibewidget_cli", "new", "scatter", "points"],
         cwd=folder,
@@ -51,10 +61,48 @@ def load_traits_module(folder: Path) -> Any:
     )
     if done.returncode != 0:
         sys.exit(f"vibew new failed:\n{done.stderr}")
-    spec = importlib.util.spec_from_file_location("_traits", folder / "widgets" / "_traits.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    sys.path.insert(0, str(folder))
+    traits = importlib.import_module("widgets._traits")
+    return traits, importlib.import_module("widgets.scatter").Scatter
+
+
+# Vibe-Widget 0.3.3's path, run where vibe_widget is installed: its own functions, as
+# `VibeWidget.__init__` calls them (core/widget.py), then JSON as the kernel sends a list trait.
+VIBE_WIDGET_SCRIPT = """\
+import json, pickle, statistics, sys, time
+from vibe_widget.utils.serialization import clean_for_json
+frame, repeat = pickle.load(sys.stdin.buffer)
+times = []
+for _ in range(repeat):
+    start = time.perf_counter()
+    size = len(json.dumps(clean_for_json(frame.to_dict(orient="records"))).encode())
+    times.append(time.perf_counter() - start)
+print(json.dumps([statistics.median(times), size]))
+"""
+
+
+def vibe_widget_python(given: str | None) -> str | None:
+    """The Python that has vibe_widget: `given`, else this one if it imports it."""
+    if given:
+        return given
+    return sys.executable if importlib.util.find_spec("vibe_widget") else None
+
+
+def send_vibe_widget(python: str, frame: pd.DataFrame, repeat: int) -> tuple[float, int]:
+    """Median seconds and JSON bytes of Vibe-Widget's path, in `python` (a fresh process, so
+    its imports and memory stay out of the other figures)."""
+    import pickle
+
+    done = subprocess.run(
+        [python, "-c", VIBE_WIDGET_SCRIPT],
+        input=pickle.dumps((frame, repeat)),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        sys.exit(f"Vibe-Widget's path failed in {python}:\n{done.stderr.decode()}")
+    seconds, size = json.loads(done.stdout)
+    return seconds, size
 
 
 def make_frame(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -127,19 +175,36 @@ def timed(function: Any, repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def table_rows(traits: Any, rows: int, repeat: int) -> dict[str, float]:
+def scatter_bytes(widget: Any) -> int:
+    """What the widget sends of its table: buffer bytes plus the rest as JSON."""
+    buffers: list[memoryview] = []
+    text = json.dumps(split_buffers(widget.get_state("data")["data"], buffers))
+    return len(text.encode()) + sum(b.nbytes for b in buffers)
+
+
+def table_rows(
+    traits: Any, scatter: Any, rows: int, repeat: int, vibe_widget: str | None
+) -> dict[str, float]:
     frame = make_frame(rows)
+    slow = max(1, min(repeat, 3))
     ours_time, ours_bytes = timed(lambda: send_ours(traits, frame), repeat)
-    records_time, records_bytes = timed(lambda: send_records(frame), max(1, min(repeat, 3)))
-    return {
+    scatter_time, widget = timed(lambda: scatter(frame), repeat)
+    records_time, records_bytes = timed(lambda: send_records(frame), slow)
+    result = {
         "rows": rows,
         "ours_ms": ours_time * 1e3,
         "ours_bytes": ours_bytes,
+        "scatter_ms": scatter_time * 1e3,
+        "scatter_bytes": scatter_bytes(widget),
         "records_ms": records_time * 1e3,
         "records_bytes": records_bytes,
         "raw_bytes": raw_column_bytes(frame),
         "pandas_bytes": int(frame.memory_usage(deep=True, index=False).sum()),
     }
+    if vibe_widget:
+        seconds, size = send_vibe_widget(vibe_widget, frame, slow)
+        result |= {"vibe-widget_ms": seconds * 1e3, "vibe-widget_bytes": size}
+    return result
 
 
 def selection_times(traits: Any, repeat: int) -> dict[str, float]:
@@ -174,35 +239,50 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=7, help="runs per figure (median)")
+    parser.add_argument(
+        "--vibe-widget-python",
+        help="a Python with vibe-widget 0.3.3 installed (default: this one, if it has it)",
+    )
     args = parser.parse_args()
+    vibe_widget = vibe_widget_python(args.vibe_widget_python)
 
-    with tempfile.TemporaryDirectory() as folder:
-        traits = load_traits_module(Path(folder))
+    folder = tempfile.TemporaryDirectory()  # kept until the end: Scatter reads its files
+    traits, scatter = load_widgets(Path(folder.name))
     print(
         f"pandas {pd.__version__}, numpy {np.__version__}, {os.cpu_count()} cores (load average "
         f"{os.getloadavg()[0]:.1f}); "
-        f"median of {args.repeat} runs (3 for the slow JSON paths)\n"
+        f"median of {args.repeat} runs (3 for the slow JSON paths)"
     )
-    results = [table_rows(traits, rows, args.repeat) for rows in args.rows]
+    print(
+        f"Vibe-Widget's path: in {vibe_widget}\n"
+        if vibe_widget
+        else "Vibe-Widget's path: skipped (no vibe_widget here: pip install -e '.[bench]')\n"
+    )
+    results = [table_rows(traits, scatter, rows, args.repeat, vibe_widget) for rows in args.rows]
+    paths = ["ours", "scatter", "records"] + (["vibe-widget"] if vibe_widget else [])
 
-    head = f"{'rows':>10} | {'path':<13} | {'encode':>9} | {'payload':>9} | {'x raw':>6}"
+    head = f"{'rows':>10} | {'path':<18} | {'encode':>10} | {'payload':>9} | {'x raw':>6}"
     print("DataFrame -> front end (2 float64, 1 int64, 1 text column of 20 values)")
     print(head)
     print("-" * len(head))
     for r in results:
-        for path in ("ours", "records"):
+        for path in paths:
+            label = "Scatter(df)" if path == "scatter" else path
             print(
-                f"{r['rows']:>10,} | {path:<13} | {r[path + '_ms']:>6.1f} ms | "
+                f"{r['rows']:>10,} | {label:<18} | {r[path + '_ms']:>7.1f} ms | "
                 f"{megabytes(r[path + '_bytes']):>9} | {r[path + '_bytes'] / r['raw_bytes']:>5.2f}x"
             )
-        print(
-            f"{'':>10} | {'records/ours':<13} | {r['records_ms'] / r['ours_ms']:>8.0f}x | "
-            f"{r['records_bytes'] / r['ours_bytes']:>8.1f}x |"
-        )
+        for slow in paths[2:]:
+            for fast, name in (("ours", "ours"), ("scatter", "Scatter(df)")):
+                print(
+                    f"{'':>10} | {slow + '/' + name:<18} | {r[slow + '_ms'] / r[fast + '_ms']:>9.0f}x |"
+                )
     print(
-        "\nencode: ours = encode_table + json.dumps of all but the buffers; records =\n"
-        '  to_dict("records") + NaN -> None + json.dumps.\n'
-        "payload: ours = buffer bytes + that JSON; records = the JSON text.\n"
+        "\nencode: ours = encode_table (every column) + json.dumps of all but the buffers;\n"
+        "  Scatter(df) = making the widget, which encodes the two columns it draws;\n"
+        '  records = to_dict("records") + NaN -> None + json.dumps; vibe-widget =\n'
+        '  clean_for_json(to_dict(orient="records")) + json.dumps, its own functions.\n'
+        "payload: ours = buffer bytes + that JSON; records and vibe-widget = the JSON text.\n"
         "x raw: payload / raw column bytes, where raw = 8 B per float64 or int64 value + 4 B per\n"
         "  text value (its int32 dictionary code) + each distinct text once: the smallest\n"
         "  fixed-width form of the columns. Ours is below 1 because integers that fit travel\n"
@@ -252,7 +332,22 @@ def main() -> None:
             )
             for r in results
         ),
+        (
+            f"Scatter(df) >= {SPEEDUP_TARGET}x faster than records at {largest['rows']:,} rows",
+            largest["records_ms"] >= SPEEDUP_TARGET * largest["scatter_ms"],
+            f"{largest['records_ms'] / largest['scatter_ms']:.0f}x",
+        ),
     ]
+    if vibe_widget:
+        ratio = largest["vibe-widget_ms"] / largest["scatter_ms"]
+        checks.append(
+            (
+                f"Scatter(df) >= {VIBE_WIDGET_TARGET}x faster than Vibe-Widget 0.3.3 at "
+                f"{largest['rows']:,} rows",
+                ratio >= VIBE_WIDGET_TARGET,
+                f"{ratio:.0f}x",
+            )
+        )
     for label, met, figure in checks:
         print(f"  {'met ' if met else 'MISSED'}  {label}: {figure}")
 

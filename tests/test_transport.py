@@ -347,24 +347,153 @@ def _state_with_buffers(msg: dict, buffers: list) -> dict:
     return state
 
 
+def _data_updates(sent: list) -> list[dict]:
+    """The `data` states the widget sent, each with its buffers put back."""
+    return [
+        _state_with_buffers(m, b)["data"]
+        for m, b in sent
+        if m["method"] == "update" and "data" in m["state"]
+    ]
+
+
 def test_a_frame_replaced_after_display_is_sent_again(widgets, tmp_path):
-    scatter = widgets["Scatter"](pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]}))
+    scatter = widgets["Scatter"](pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]}), x="name")
     sent = _comm_messages(scatter)
-    replacement = pd.DataFrame({"when": pd.to_datetime(["2024-01-01"]), "name": ["n"], 7: [0.5]})
+    replacement = pd.DataFrame(
+        {"when": pd.to_datetime(["2024-01-01"]), "name": ["n"], 7: [0.5], "z": [1.5]}
+    )
     scatter.data = replacement
-    updates = [(m, b) for m, b in sent if m["method"] == "update" and "data" in m["state"]]
-    assert len(updates) == 1
-    data = _state_with_buffers(*updates[0])["data"]
+    [data] = _data_updates(sent)
     decoded = decode_in_node(tmp_path, {"data": data})["tables"]["data"]
     assert decoded["length"] == 1
+    # x names a text column; y picks the first number or time column: the two drawn.
     assert [(c["name"], c["kind"]) for c in decoded["columns"]] == [
         ("when", "time"),
         ("name", "category"),
-        ("7", "number"),
     ]
-    assert [_decoded(c) for c in decoded["columns"]] == [[1704067200000], ["n"], [0.5]]
+    assert [_decoded(c) for c in decoded["columns"]] == [[1704067200000], ["n"]]
     scatter.data = None
     assert sent[-1][0]["state"] == {"data": None}
+
+
+class CountingFrame(pd.DataFrame):
+    """A DataFrame that counts comparisons with it: element by element, they take seconds
+    for millions of rows."""
+
+    comparisons = 0
+
+    @property
+    def _constructor(self):
+        return CountingFrame
+
+    def __eq__(self, other):
+        CountingFrame.comparisons += 1
+        return super().__eq__(other)
+
+    def __ne__(self, other):
+        CountingFrame.comparisons += 1
+        return super().__ne__(other)
+
+
+def test_a_new_frame_is_a_change_and_the_same_frame_is_not_compared(widgets):
+    first = CountingFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    CountingFrame.comparisons = 0
+    scatter = widgets["Scatter"](first)
+    seen = []
+    scatter.observe(lambda change: seen.append(change.new), names="data")
+    sent = _comm_messages(scatter)
+
+    equal_copy = CountingFrame({"x": [1.0, 2.0], "y": [3.0, 4.0]})
+    scatter.data = equal_copy  # equal element by element, but another frame
+    assert seen == [equal_copy] and seen[0] is equal_copy
+    assert len(_data_updates(sent)) == 1
+
+    scatter.data = equal_copy  # the frame it holds: nothing to send
+    assert len(seen) == 1
+    assert len(_data_updates(sent)) == 1
+    assert CountingFrame.comparisons == 0
+
+
+def test_each_chart_sends_only_the_columns_it_draws(widgets):
+    frame = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "x": [1.0, 2.0],
+            "count": [3, 4],
+            "when": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+        }
+    )
+
+    def sent_columns(widget) -> list[str]:
+        return [c["name"] for c in widget.get_state("data")["data"]["columns"]]
+
+    assert sent_columns(widgets["Scatter"](frame)) == ["x", "count"]
+    assert sent_columns(widgets["Scatter"](frame, x="count")) == ["x", "count"]
+    assert sent_columns(widgets["Scatter"](frame, x="when", y="label")) == ["label", "when"]
+    assert sent_columns(widgets["Scatter"](frame, x="count", y="count")) == ["count"]
+    assert sent_columns(widgets["Histogram"](frame)) == ["x"]
+    assert sent_columns(widgets["Histogram"](frame, column="nope")) == ["x"]
+    assert sent_columns(widgets["Histogram"](frame[["label"]])) == []
+
+
+def test_changing_a_column_trait_sends_the_column_it_now_draws(widgets):
+    frame = pd.DataFrame({"x": [1.0, 2.0], "y": [3.0, 4.0], "count": [5, 6]})
+    histogram = widgets["Histogram"](frame)
+    sent = _comm_messages(histogram)
+    histogram.column = "count"
+    [data] = _data_updates(sent)
+    assert [c["name"] for c in data["columns"]] == ["count"]
+    assert np.frombuffer(data["columns"][0]["values"], dtype=np.int32).tolist() == [5, 6]
+    histogram.bins = 10  # not a column trait: the table is not sent again
+    assert len(_data_updates(sent)) == 1
+
+
+_PICKER = """{axes_js}
+const cases = JSON.parse(process.argv[2]);
+const picks = cases.map(({ columns, traits }) => {
+  const table = { columns };
+  const picked = [];
+  for (const name of traits) {
+    const column = pickNumericColumn(table, name, picked.map((c) => c.name));
+    if (column) picked.push(column);
+  }
+  return [...new Set(picked.map((c) => c.name))];
+});
+console.log(JSON.stringify(picks));
+"""
+
+
+def test_python_picks_the_columns_the_front_end_picks(traits, tmp_path):
+    """`Table(columns=...)` sends what the real `pickNumericColumn` (axes.js) would pick
+    from the whole table, or the chart would draw a column that never came."""
+    node = shutil.which("node")
+    if node is None:
+        cannot_start("node is not installed")
+    frames = [
+        pd.DataFrame({"s": ["a"], "t": pd.to_datetime(["2024-01-01"]), "b": [True], "n": [1]}),
+        pd.DataFrame({"s": ["a"], "b": [True]}),
+        pd.DataFrame({"n": [1.0]}),
+        pd.DataFrame({"": [1.0], "m": [2.0]}),
+        pd.DataFrame({"p": [1.0], "q": [2], "r": pd.to_timedelta(["1s"])}),
+    ]
+    choices = [("", ""), ("s", ""), ("", "s"), ("q", ""), ("n", "n"), ("b", "m"), ("zz", "")]
+    cases, expected = [], []
+    for frame in frames:
+        columns = [
+            {"name": c["name"], "kind": c["kind"]} for c in traits.encode_table(frame)["columns"]
+        ]
+        for choice in choices:
+            widget = type("Widget", (), {"first": choice[0], "second": choice[1]})()
+            cases.append({"columns": columns, "traits": list(choice)})
+            expected.append(traits._picked_columns(frame, widget, ("first", "second")))
+    script = tmp_path / "pick.mjs"
+    script.write_text(_PICKER.replace("{axes_js}", (SHARED_JS / "axes.js").read_text()))
+    done = subprocess.run(
+        [node, str(script), json.dumps(cases)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    picks = json.loads(done.stdout)
+    assert [sorted(p) for p in picks] == [sorted(set(e)) for e in expected]
 
 
 def test_table_trait_takes_anything_pandas_makes_a_frame_of(widgets):
