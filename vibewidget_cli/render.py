@@ -50,7 +50,7 @@ _TRAITLETS: dict[str, tuple[str, str]] = {
     "list[str]": ("traitlets.List", "traitlets.Unicode()"),
     "dict": ("traitlets.Dict", ""),
     "bytes": ("traitlets.Bytes", ""),
-    "grid": ("traitlets.List", "traitlets.List(traitlets.Float())"),
+    "grid": ("Grid", ""),  # _traits.py: one float32 buffer, not a JSON list of rows
 }
 
 
@@ -350,17 +350,25 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "free_imports": [t for t in widget.imports if t.name not in bound],
         "free_exports": [t for t in widget.exports if t.name not in bound],
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
-        "needs_traitlets": bool(template.options)
-        or any(not is_row_selection(t) for t in spec.traits),
+        "needs_traitlets": bool(template.options) or any(not _is_binary(t) for t in spec.traits),
         "helpers": trait_helpers(spec, template),
     }
 
 
 def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
-    """The trait types of the generated `_traits.py` that the widget's class uses."""
-    return (["RowIndices"] if any(is_row_selection(t) for t in spec.traits) else []) + (
-        ["Table"] if has_data(spec, template) else []
-    )
+    """The trait types of the generated `_traits.py` that the widget's class uses, in the
+    order ruff sorts an import's names."""
+    used = {
+        "Grid": any(t.type == "grid" for t in spec.traits),
+        "RowIndices": any(is_row_selection(t) for t in spec.traits),
+        "Table": has_data(spec, template),
+    }
+    return [name for name, uses in used.items() if uses]
+
+
+def _is_binary(trait: TraitSpec) -> bool:
+    """Whether the trait is one of `_traits.py`'s types, declared without `traitlets.`."""
+    return is_row_selection(trait) or trait.type == "grid"
 
 
 def render_widget(spec: WidgetSpec, directory: str, js: str | None = None) -> list[GeneratedFile]:

@@ -66,6 +66,7 @@ MAX_NAME_LENGTH = 64
 _CLASS_BODY_NAMES = frozenset(
     {
         "Any",
+        "Grid",
         "RowIndices",
         "TYPE_CHECKING",
         "Table",

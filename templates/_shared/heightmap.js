@@ -1,20 +1,47 @@
 /**
- * A height grid as one flat Float64Array, row after row. The model holds a list
- * of rows (Python's list of lists of floats); with nothing there yet it is
- * `size` x `size` zeros.
+ * A height grid as one flat Float32Array, row after row, NaN where a cell has no
+ * value. The model holds what `Grid` in _traits.py sends: `{ shape, values }`,
+ * the float32 values in a DataView (a typed array when set on this page), or
+ * the list of rows widgets wrote before. An empty grid has no rows.
  */
-function readGrid(value, size) {
-  if (!value?.length || !value[0]?.length) {
-    return { rows: size, cols: size, heights: new Float64Array(size * size) };
+function decodeGrid(value) {
+  if (value?.shape) {
+    const [rows, cols] = value.shape;
+    return { rows, cols, heights: float32s(value.values, rows * cols) };
   }
-  const rows = value.length;
-  const cols = value[0].length;
-  const heights = new Float64Array(rows * cols);
+  const rows = value?.length ?? 0;
+  const cols = rows && (value[0]?.length ?? 0);
+  const heights = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = value[r];
-    for (let c = 0; c < cols; c++) heights[r * cols + c] = Number(row[c]) || 0;
+    for (let c = 0; c < cols; c++) {
+      const height = value[r][c];
+      heights[r * cols + c] = height == null ? NaN : Number(height);
+    }
   }
-  return { rows, cols, heights };
+  return { rows: cols && rows, cols, heights };
+}
+
+/** `count` float32 values over the bytes of a DataView, typed array or buffer. */
+function float32s(values, count) {
+  if (values instanceof Float32Array) return values;
+  const view = ArrayBuffer.isView(values) ? values : new DataView(values);
+  const { buffer, byteOffset } = view;
+  return byteOffset % 4 === 0
+    ? new Float32Array(buffer, byteOffset, count)
+    : new Float32Array(buffer.slice(byteOffset, byteOffset + count * 4));
+}
+
+/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
+function encodeGrid({ rows, cols, heights }) {
+  // A DataView, which every host (marimo too) sends as one binary buffer.
+  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
+}
+
+/** How many cells have no height (NaN). */
+function countMissing(heights) {
+  let missing = 0;
+  for (const height of heights) if (Number.isNaN(height)) missing++;
+  return missing;
 }
 
 /**
@@ -32,8 +59,12 @@ const TERRAIN_STOPS = [
   [1.0, [255, 255, 255]],
 ];
 
-/** The terrain colour of a height in 0..1, as [r, g, b] bytes. */
+/** The colour of a cell with no height: magenta, which no terrain has. */
+const MISSING_COLOR = [214, 40, 160];
+
+/** The terrain colour of a height in 0..1 (NaN: no height), as [r, g, b] bytes. */
 function heightColor(height) {
+  if (Number.isNaN(height)) return MISSING_COLOR;
   const h = Math.min(1, Math.max(0, height));
   let i = 1;
   while (i < TERRAIN_STOPS.length - 1 && TERRAIN_STOPS[i][0] < h) i++;
