@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest
-from helpers import assert_check_clean, run_in_kernel
+from helpers import assert_check_clean, cannot_start, run_in_kernel
 
 from vibewidget_cli.manifest import Project
 from vibewidget_cli.spec import LinkSpec, TraitSpec, WidgetSpec
@@ -42,6 +47,34 @@ def front_end(widget, **state):
 def rows(value):
     return [int(row) for row in value]
 """
+
+
+def run_in_jupyter_kernel(project_dir: Path, code: str) -> dict:
+    """Run `code` in a real Jupyter kernel (ipykernel), in a folder holding only the widgets
+    package, with `vibewidget_cli` unimportable; it prints one JSON object last."""
+    from jupyter_client.manager import start_new_kernel
+
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(project_dir / "widgets", Path(folder) / "widgets")
+        manager, client = start_new_kernel(kernel_name="python3", cwd=folder)
+        printed: list[str] = []
+
+        def output(message: dict) -> None:
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "error":
+                printed.append("\n".join(message["content"]["traceback"]))
+
+        try:
+            guard = "import sys\nsys.modules['vibewidget_cli'] = None\n"
+            reply = client.execute_interactive(
+                guard + textwrap.dedent(code), output_hook=output, timeout=60
+            )
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok", "".join(printed)
+    return json.loads("".join(printed).strip().splitlines()[-1])
 
 
 def ok(vibew, *args: str) -> str:
@@ -397,7 +430,7 @@ def test_list_shows_widgets_traits_and_links(brushing, vibew):
     for text in ("scatter", "histogram", "notes", "selected_indices", "list[int]", "links"):
         assert text in out
     assert "├── ↔ histogram.selected_indices" in out or "└── ↔ histogram.selected_indices" in out
-    assert "↔ notes.selection" in out
+    assert "↔ notes.selection through the kernel" in out
     described = json.loads(ok(vibew, "list", "--json"))
     assert described["directory"] == "widgets"
     assert [w["name"] for w in described["widgets"]] == ["histogram", "notes", "scatter"]
@@ -416,8 +449,14 @@ def test_list_shows_widgets_traits_and_links(brushing, vibew):
             "source": "scatter.selected_indices",
             "target": "histogram.selected_indices",
             "oneway": False,
+            "js": False,
         },
-        {"source": "scatter.selected_indices", "target": "notes.selection", "oneway": False},
+        {
+            "source": "scatter.selected_indices",
+            "target": "notes.selection",
+            "oneway": False,
+            "js": False,
+        },
     ]
 
 
@@ -452,3 +491,244 @@ def test_new_force_refuses_to_retype_a_linked_export(vibew, project):
 def test_new_force_keeps_a_linked_export_of_the_same_type(brushing, vibew):
     ok(vibew, "new", "scatter", "delays vs distance", "--force", "--exports", "selected_indices")
     assert "histogram.selected_indices" in (brushing / "vibew.toml").read_text()
+
+
+# Links in the browser (`--js`): `ipywidgets.jslink` in a Jupyter kernel, kernel links elsewhere.
+
+# Where the wiring runs: the links `link()` returns, and whether Python carried a change.
+LINK_FACTS = """
+import json
+
+from widgets import Histogram, Picker, Scatter, Swatch
+from widgets.wiring import link
+
+scatter, histogram, picker, swatch = Scatter(), Histogram(), Picker(), Swatch()
+links = link(scatter=scatter, histogram=histogram, picker=picker, swatch=swatch)
+scatter.selected_indices = [1, 2]
+picker.color = "teal"
+print(json.dumps({
+    "types": [f"{type(each).__module__}.{type(each).__name__}" for each in links],
+    "rows": [int(row) for row in histogram.selected_indices],
+    "color": swatch.color,
+}))
+"""
+IN_PAGE = [
+    "ipywidgets.widgets.widget_link.Link",
+    "ipywidgets.widgets.widget_link.DirectionalLink",
+]
+IN_KERNEL = {
+    "types": ["traitlets.traitlets.link", "traitlets.traitlets.directional_link"],
+    "rows": [1, 2],
+    "color": "teal",
+}
+
+
+@pytest.fixture
+def browser_links(vibew, project) -> Path:
+    """scatter.selected_indices <-> histogram and picker.color -> swatch, both in the browser."""
+    ok(vibew, "new", "scatter", "--exports", "selected_indices")
+    ok(vibew, "new", "histogram", "--imports", "scatter.selected_indices", "--js")
+    ok(vibew, "new", "picker", "--template", "generic", "--exports", "color:str")
+    ok(vibew, "new", "swatch", "--template", "generic", "--imports", "color:str")
+    ok(vibew, "link", "picker.color", "swatch.color", "--js", "--oneway")
+    return project
+
+
+def test_js_links_are_recorded_listed_and_switched_back(browser_links, vibew):
+    project = browser_links
+    manifest = (project / "vibew.toml").read_text()
+    assert manifest.count("js = true") == 2
+    wiring = (project / "widgets/wiring.py").read_text()
+    assert "jslink, jsdlink = ipywidgets.jslink, ipywidgets.jsdlink" in wiring
+    assert (
+        "jslink(\n            (scatter, " in wiring and "jsdlink(\n            (picker, " in wiring
+    )
+    assert "traitlets.link(\n" not in wiring
+    for args in (["check", "--isolated"], ["format", "--isolated", "--check"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "widgets/wiring.py"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout
+    out = ok(vibew, "list")
+    assert "↔ histogram.selected_indices in the browser" in out
+    assert "→ (one-way) swatch.color in the browser" in out
+    described = json.loads(ok(vibew, "list", "--json"))
+    assert [(link["target"], link["oneway"], link["js"]) for link in described["links"]] == [
+        ("histogram.selected_indices", False, True),
+        ("swatch.color", True, True),
+    ]
+    assert_check_clean(project)
+
+    # --kernel turns a link back, in place, and says what changed; --js again, the same.
+    out = ok(vibew, "link", "picker.color", "swatch.color", "--kernel")
+    assert (
+        "picker.color -> swatch.color in the browser is now -> swatch.color through the kernel"
+        in out
+    )
+    out = ok(vibew, "link", "scatter.selected_indices", "histogram.selected_indices", "--kernel")
+    assert "is now <-> histogram.selected_indices through the kernel" in out
+    manifest = (project / "vibew.toml").read_text()
+    assert "js =" not in manifest
+    wiring = (project / "widgets/wiring.py").read_text()
+    assert "ipywidgets" not in wiring and "import sys" not in wiring  # lean again
+    assert "traitlets.link(\n" in wiring and "traitlets.dlink(\n" in wiring
+    ok(vibew, "link", "picker.color", "swatch.color", "--js")
+    wiring = (project / "widgets/wiring.py").read_text()
+    assert "jsdlink = ipywidgets.jsdlink" in wiring and "traitlets.link(\n" in wiring
+    assert "The other links are kernel links." in wiring
+    assert_check_clean(project)
+
+
+def test_relinking_without_a_mode_is_refused(browser_links, vibew):
+    before = snapshot(browser_links)
+    done = vibew("link", "picker.color", "swatch.color")
+    assert done.returncode == 2
+    assert "already linked (picker.color -> swatch.color (in the browser))" in done.stderr
+    assert "--js or --kernel changes how" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert snapshot(browser_links) == before
+    out = ok(vibew, "link", "picker.color", "swatch.color", "--js")  # as it is: no change
+    assert "already linked: picker.color -> swatch.color (in the browser)" in out
+    assert snapshot(browser_links) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["link", "scatter.selected_indices", "notes.selection", "--js"],
+        [
+            "new",
+            "counts",
+            "--template",
+            "generic",
+            "--imports",
+            "selection=scatter.selected_indices",
+            "--js",
+        ],
+    ],
+)
+def test_js_refuses_a_row_selection_linked_to_a_list(vibew, project, command):
+    """A row selection travels as an int32 buffer, a `list[int]` as a JSON list: in the page
+    nothing converts one to the other, so --js is refused with one line."""
+    ok(vibew, "new", "scatter", "--exports", "selected_indices")
+    ok(vibew, "new", "notes", "--template", "generic", "--imports", "selection:list[int]")
+    before = snapshot(project)
+    done = vibew(*command)
+    assert done.returncode == 2
+    assert "in the browser: scatter.selected_indices travels as one int32 buffer" in done.stderr
+    assert "link them in the kernel (without --js)" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert snapshot(project) == before
+    ok(vibew, "link", "scatter.selected_indices", "notes.selection")  # in the kernel: fine
+    before = snapshot(project)
+    done = vibew("link", "scatter.selected_indices", "notes.selection", "--js")
+    assert done.returncode == 2 and snapshot(project) == before
+
+
+def test_new_js_needs_an_import_that_names_an_export(vibew, project):
+    ok(vibew, "new", "picker", "--template", "generic", "--exports", "color:str")
+    before = snapshot(project)
+    done = vibew("new", "swatch", "--template", "generic", "--imports", "color:str", "--js")
+    assert done.returncode == 2
+    assert "--js links the imports that name another widget's export" in done.stderr
+    assert snapshot(project) == before
+    # Adding a linked import to an existing widget: only the new link is in the browser.
+    ok(vibew, "new", "swatch", "--template", "generic", "--imports", "picker.color")
+    ok(vibew, "new", "picker", "--exports", "+size:int")
+    out = ok(vibew, "new", "swatch", "--imports", "+picker.size", "--js")
+    assert "link picker.size <-> swatch.size (in the browser)" in out
+    links = tomllib.loads((project / "vibew.toml").read_text())["links"]
+    assert [(link["target"], link.get("js")) for link in links] == [
+        ("swatch.color", None),
+        ("swatch.size", True),
+    ]
+    assert_check_clean(project)
+
+
+def test_the_manifest_keeps_the_mode_and_old_manifests_load(browser_links, vibew):
+    from vibewidget_cli import manifest
+
+    project = manifest.load(browser_links)
+    assert [(link.oneway, link.js) for link in project.links] == [(False, True), (True, True)]
+    assert manifest.dumps(project) == (browser_links / "vibew.toml").read_text()
+    path = browser_links / "vibew.toml"
+    text = path.read_text()
+    path.write_text(re.sub(r"(, |\n)js = true", "", text))  # as a vibew before --js wrote it
+    assert [link.js for link in manifest.load(browser_links).links] == [False, False]
+    path.write_text(text.replace("js = true", 'js = "yes"', 1))
+    done = vibew("list")
+    assert done.returncode == 2
+    assert "links.js is a string; it must be true or false" in done.stderr
+
+
+def test_check_reports_a_browser_link_it_cannot_make(vibew, project):
+    ok(vibew, "new", "scatter", "--exports", "selected_indices")
+    ok(
+        vibew,
+        "new",
+        "notes",
+        "--template",
+        "generic",
+        "--imports",
+        "selection=scatter.selected_indices",
+    )
+    path = project / "vibew.toml"
+    path.write_text(path.read_text().replace("oneway = false }", "oneway = false, js = true }"))
+    done = vibew("check")
+    assert done.returncode == 1
+    assert (
+        "link scatter.selected_indices <-> notes.selection (in the browser): "
+        "scatter.selected_indices travels as one int32 buffer" in done.stdout
+    )
+
+
+def test_js_links_are_ipywidgets_links_in_a_jupyter_kernel(browser_links):
+    """In a real ipykernel the links are `ipywidgets.jslink`s, joined in the page: with no
+    page here, Python alone carries nothing (the e2e test shows the page at work)."""
+    facts = run_in_jupyter_kernel(browser_links, LINK_FACTS)
+    assert facts == {"types": IN_PAGE, "rows": [], "color": ""}
+
+
+def test_js_links_go_through_python_in_a_script(browser_links):
+    assert run_in_kernel(browser_links, LINK_FACTS) == IN_KERNEL
+
+
+def test_js_links_go_through_python_in_marimo(browser_links):
+    """marimo's page has no ipywidgets links: a notebook run by marimo (`marimo export html`
+    runs every cell in its kernel) gets kernel links, which carry the values."""
+    try:
+        import marimo  # noqa: F401
+    except ImportError:
+        cannot_start("marimo is not installed")
+    cell = textwrap.indent(LINK_FACTS.replace("print(json.dumps(", "facts = (json.dumps("), "    ")
+    notebook = f"""import marimo
+
+app = marimo.App()
+
+
+@app.cell
+def _():
+    import marimo as mo
+{cell}
+    assert mo.running_in_notebook()
+    with open("facts.json", "w") as file:
+        file.write(facts)
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+    (browser_links / "notebook.py").write_text(notebook)
+    done = subprocess.run(
+        [sys.executable, "-m", "marimo", "export", "html", "notebook.py", "-o", "notebook.html"],
+        cwd=browser_links,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads((browser_links / "facts.json").read_text()) == IN_KERNEL

@@ -89,6 +89,14 @@ def new(
             "+SPEC and -NAME change an existing widget.",
         ),
     ] = None,
+    js: Annotated[
+        bool,
+        typer.Option(
+            "--js",
+            help="Link the imports that name another widget's export in the browser "
+            "(ipywidgets.jslink): no round trip through the kernel.",
+        ),
+    ] = False,
     template: Annotated[
         str | None, typer.Option("--template", "-t", help="Template kind (see vibew templates).")
     ] = None,
@@ -153,6 +161,7 @@ def new(
             directory=directory,
             force=force,
             dry_run=dry_run,
+            js=js,
             llm_options=options,
             progress=waiting,
         )
@@ -359,13 +368,25 @@ def link(
     oneway: Annotated[
         bool, typer.Option("--oneway", help="Only source → target (traitlets.dlink).")
     ] = False,
+    js: Annotated[
+        bool | None,
+        typer.Option(
+            "--js/--kernel",
+            help="--js links them in the browser (ipywidgets.jslink): no round trip through "
+            "the kernel; --kernel through Python (traitlets.link), the default. On a linked "
+            "pair, changes how it is linked.",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: Annotated[
         bool, typer.Option(help="Show what would be written; write nothing.")
     ] = False,
 ) -> None:
     """Link one widget's export to another's import and rewrite widgets/wiring.py."""
     with _one_at_a_time(Path.cwd()):
-        outcome = commands.link_traits(Path.cwd(), source, target, oneway=oneway, dry_run=dry_run)
+        outcome = commands.link_traits(
+            Path.cwd(), source, target, oneway=oneway, js=js, dry_run=dry_run
+        )
     for note in outcome.notes:
         out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
     if dry_run:
@@ -420,7 +441,8 @@ def list_widgets(
         if link.source not in branches:
             branches[link.source] = tree.add(f"{'.'.join(link.source)}{type_}")
         arrow = "→ (one-way)" if link.oneway else "↔"
-        branches[link.source].add(f"{arrow} {'.'.join(link.target)}")
+        mode = "in the browser" if link.js else "through the kernel"
+        branches[link.source].add(f"{arrow} {'.'.join(link.target)} [dim]{mode}[/]")
     out.print(tree)
 
 

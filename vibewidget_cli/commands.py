@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from vibewidget_cli.errors import UserError
 from vibewidget_cli.generated import GeneratedFile
 from vibewidget_cli.project import Project
 from vibewidget_cli.render import render_package
-from vibewidget_cli.resolve import Request, resolve
+from vibewidget_cli.resolve import Request, Resolved, resolve
 from vibewidget_cli.spec import (
     LinkSpec,
     TraitSpec,
@@ -28,6 +28,7 @@ from vibewidget_cli.templates import (
     get_template,
     templates_dir,
 )
+from vibewidget_cli.wiring import check_browser_link
 
 if TYPE_CHECKING:
     from vibewidget_cli import check
@@ -94,19 +95,21 @@ def new_widget(
     directory: str | None = None,
     force: bool = False,
     dry_run: bool = False,
+    js: bool = False,
     llm_options: llm.Options | None = None,
     progress: llm.Progress | None = None,
 ) -> Outcome:
     """`vibew new`: add a widget to the project (or regenerate it with --force).
 
     Its JavaScript comes from a template, or from an LLM (see `llm_options`; by default none).
+    `js`: the links its `--imports widget.trait` make join the widgets in the browser.
     """
     project = load_project(root, directory)
     project.check_new_name(name)
     options = llm_options or llm.Options(use=False)
     request = Request(name, description, exports, imports, template)
     if name in project.widgets and request.is_change():
-        return _change_widget(root, project, request, force=force, dry_run=dry_run)
+        return _change_widget(root, project, request, force=force, dry_run=dry_run, js=js)
     if name in project.widgets and not force:
         raise UserError(
             f"widget {name!r} already exists; change its traits with --exports +SPEC or -NAME "
@@ -118,6 +121,8 @@ def new_widget(
         request.data = True  # the widget takes a table, though its template reads none
         outcome.notes.append(f"data: a table, as {class_name(name)}(df) (--data)")
     resolved = resolve(project, request, chosen)
+    if js:  # a new widget, or one regenerated: every link into it is made here
+        _links_in_browser(project, resolved, had=[])
     outcome.notes += resolved.notes
     project.put(resolved.widget, resolved.links)
     project.sources.pop(name, None)
@@ -145,11 +150,13 @@ def new_widget(
 
 
 def _change_widget(
-    root: Path, project: Project, request: Request, *, force: bool, dry_run: bool
+    root: Path, project: Project, request: Request, *, force: bool, dry_run: bool, js: bool
 ) -> Outcome:
     """`vibew new NAME --exports +SPEC -NAME ...`: change a widget's traits, merge into its files."""
     old = project.widgets[request.name]
     resolved = resolve(project, request, get_template(old.template))
+    if js:
+        _links_in_browser(project, resolved, had=project.links_into(old.name))
     outcome = Outcome(notes=resolved.notes)
     if request.name in project.sources:
         outcome.notes.append(
@@ -160,6 +167,24 @@ def _change_widget(
     outcome.project, outcome.widget = project, resolved.widget
     outcome.changes = write(root, project, force=force, dry_run=dry_run)
     return outcome
+
+
+def _links_in_browser(project: Project, resolved: Resolved, had: list[LinkSpec]) -> None:
+    """`vibew new ... --imports widget.trait --js`: the links this command makes are in the
+    browser; the links it `had` already (when changing a widget) keep their mode."""
+    made = [link for link in resolved.links if link not in had]
+    if not made:
+        raise UserError(
+            "--js links the imports that name another widget's export (--imports widget.trait); "
+            "this command makes no such link"
+        )
+    browser = {link: replace(link, js=True) for link in made}
+    resolved.links = [browser.get(link, link) for link in resolved.links]
+    # `browser_link_problem` reads the traits' types: the project with the widget as resolved.
+    trial = Project(widgets={**project.widgets, resolved.widget.name: resolved.widget})
+    for link in browser.values():
+        check_browser_link(trial, link)
+    resolved.notes += [f"link {link}" for link in browser.values()]
 
 
 def _choose_source(
@@ -461,18 +486,61 @@ def _lost_manifest(root: Path) -> str:
 
 
 def link_traits(
-    root: Path, source: str, target: str, *, oneway: bool = False, dry_run: bool = False
+    root: Path,
+    source: str,
+    target: str,
+    *,
+    oneway: bool = False,
+    js: bool | None = None,
+    dry_run: bool = False,
 ) -> Outcome:
-    """`vibew link`: link one widget's export to another's import and rewrite wiring.py."""
+    """`vibew link`: link one widget's export to another's import and rewrite wiring.py.
+
+    `js`: True links them in the browser, False in the kernel, None (neither flag) makes a
+    kernel link. Given for a pair already linked, it changes that link's mode (and --oneway
+    makes it one-way); the link keeps its place in the list.
+    """
     project = existing_project(root)
-    link = LinkSpec(parse_trait_ref(source), parse_trait_ref(target), oneway)
-    project.check_link(link)
-    project.links.append(link)
+    asked = LinkSpec(parse_trait_ref(source), parse_trait_ref(target), oneway, bool(js))
+    existing = next(
+        (
+            link
+            for link in project.links
+            if (link.source, link.target) == (asked.source, asked.target)
+        ),
+        None,
+    )
+    if existing is not None and js is None:
+        raise UserError(
+            f"{source} and {target} are already linked ({existing}); --js or --kernel changes how"
+        )
+    if existing is None:
+        project.check_link(asked)
+        link = asked
+        project.links.append(link)
+        note = f"link {link}"
+    else:
+        link = replace(existing, js=js, oneway=existing.oneway or oneway)
+        project.links[project.links.index(existing)] = link
+        note = (
+            f"{source} {_how(existing)} is now {_how(link)}"
+            if link != existing
+            else f"already linked: {link}"
+        )
+    if link.js:
+        check_browser_link(project, link)
     # The importing widget: the snippet shows it with every widget the links need.
     outcome = Outcome(project=project, widget=project.widgets[link.target[0]])
-    outcome.notes.append(f"link {link}")
+    outcome.notes.append(note)
     outcome.changes = write(root, project, dry_run=dry_run)
     return outcome
+
+
+def _how(link: LinkSpec) -> str:
+    """How `link` joins its ends: `<-> histogram.selected_indices in the browser`."""
+    arrow = "->" if link.oneway else "<->"
+    mode = "in the browser" if link.js else "through the kernel"
+    return f"{arrow} {'.'.join(link.target)} {mode}"
 
 
 def existing_project(root: Path) -> Project:
@@ -520,7 +588,12 @@ def describe_project(project: Project) -> dict[str, object]:
             }
         )
     links = [
-        {"source": ".".join(link.source), "target": ".".join(link.target), "oneway": link.oneway}
+        {
+            "source": ".".join(link.source),
+            "target": ".".join(link.target),
+            "oneway": link.oneway,
+            "js": link.js,
+        }
         for link in project.links
     ]
     return {"directory": project.directory, "widgets": widgets, "links": links}

@@ -82,6 +82,7 @@ def _from_toml(data: dict[str, Any]) -> Project:
                 parse_trait_ref(_typed(entry, "source", str, None, "links")),
                 parse_trait_ref(_typed(entry, "target", str, None, "links")),
                 _typed(entry, "oneway", bool, False, "links"),
+                _typed(entry, "js", bool, False, "links"),
             )
         )
     files = {}
@@ -173,14 +174,18 @@ def dumps(project: Project) -> str:
         widgets[name] = entry
     data: dict[str, Any] = {"version": _VERSION, "directory": project.directory, "widgets": widgets}
     if project.links:
-        data["links"] = [
-            {
-                "source": ".".join(link.source),
-                "target": ".".join(link.target),
-                "oneway": link.oneway,
-            }
-            for link in project.links
-        ]
+        data["links"] = [_link_entry(link) for link in project.links]
     data["files"] = {path: {"sha256": project.files[path]} for path in sorted(project.files)}
     header = "# Written by vibew: the widgets, their traits and links, and the files generated.\n"
     return header + tomli_w.dumps(data)
+
+
+def _link_entry(link: LinkSpec) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "source": ".".join(link.source),
+        "target": ".".join(link.target),
+        "oneway": link.oneway,
+    }
+    if link.js:  # only then, so a manifest without browser links reads as it always did
+        entry["js"] = True
+    return entry

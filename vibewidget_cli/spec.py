@@ -122,15 +122,22 @@ def is_row_selection(trait: TraitSpec) -> bool:
 
 @dataclass(frozen=True)
 class LinkSpec:
-    """`source` (widget, trait) → `target` (widget, trait); bidirectional unless `oneway`."""
+    """`source` (widget, trait) → `target` (widget, trait); bidirectional unless `oneway`.
+
+    A `js` link joins the two models in the page (`ipywidgets.jslink`), so a change reaches
+    the other view without a round trip through the kernel; otherwise it is a kernel link
+    (`traitlets.link`).
+    """
 
     source: tuple[str, str]
     target: tuple[str, str]
     oneway: bool = False
+    js: bool = False
 
     def __str__(self) -> str:
         arrow = "->" if self.oneway else "<->"
-        return f"{'.'.join(self.source)} {arrow} {'.'.join(self.target)}"
+        mode = " (in the browser)" if self.js else ""
+        return f"{'.'.join(self.source)} {arrow} {'.'.join(self.target)}{mode}"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vibewidget_cli import render
+from vibewidget_cli.errors import UserError
 from vibewidget_cli.spec import class_name, is_row_selection
 
 if TYPE_CHECKING:
@@ -31,21 +32,64 @@ def render_wiring(project: Project) -> str:
         links=[str(link) for link in project.links],
         widgets=[{"name": name, "cls": class_name(name)} for name in names],
         calls=[_link_call(project, link) for link in project.links],
+        browser=_browser_functions(project.links),
     )
 
 
+def check_browser_link(project: Project, link: LinkSpec) -> None:
+    """A link in the browser copies the value as it travels: both ends must travel alike."""
+    problem = browser_link_problem(project, link)
+    if problem:
+        source, target = ".".join(link.source), ".".join(link.target)
+        raise UserError(f"cannot link {source} and {target} in the browser: {problem}")
+
+
+def browser_link_problem(project: Project, link: LinkSpec) -> str:
+    """Why `link` cannot join its ends in the page ('' when it can)."""
+    source_rows, target_rows = _is_rows(project, link.source), _is_rows(project, link.target)
+    if source_rows == target_rows:
+        return ""
+    rows, listed = (link.source, link.target) if source_rows else (link.target, link.source)
+    return (
+        f"{'.'.join(rows)} travels as one int32 buffer and {'.'.join(listed)} as a JSON list; "
+        "link them in the kernel (without --js), which converts between the two"
+    )
+
+
+def _browser_functions(links: list[LinkSpec]) -> dict[str, object] | None:
+    """The `jslink` / `jsdlink` names the wiring binds, and what they are in and out of marimo."""
+    used = [
+        name
+        for name, oneway in (("jslink", False), ("jsdlink", True))
+        if any(link.js and link.oneway == oneway for link in links)
+    ]
+    if not used:
+        return None
+    in_kernel = {"jslink": "traitlets.link", "jsdlink": "traitlets.dlink"}
+    return {
+        "names": ", ".join(used),
+        "in_kernel": ", ".join(in_kernel[name] for name in used),
+        "in_page": ", ".join(f"ipywidgets.{name}" for name in used),
+        "kernel_links": any(not link.js for link in links),
+    }
+
+
 def _link_call(project: Project, link: LinkSpec) -> dict[str, str]:
-    """What the template needs to write one `traitlets.link` or `traitlets.dlink` call."""
+    """What the template needs to write one link call."""
+    if link.js:  # the same kind of trait at both ends (`check_browser_link`): no transform
+        function = "jsdlink" if link.oneway else "jslink"
+    else:
+        function = "traitlets.dlink" if link.oneway else "traitlets.link"
     source_rows, target_rows = _is_rows(project, link.source), _is_rows(project, link.target)
     transform = ""
-    if source_rows != target_rows:
+    if source_rows != target_rows and not link.js:
         forward, back = (_TO_LIST, _AS_IS) if source_rows else (_AS_IS, _TO_LIST)
         if not link.oneway:
             transform = f"transform=({forward}, {back})"
         elif source_rows:
             transform = forward
     return {
-        "function": "dlink" if link.oneway else "link",
+        "function": function,
         "source": link.source[0],
         "source_trait": link.source[1],
         "target": link.target[0],

@@ -17,6 +17,7 @@ from vibewidget_cli.check.python import analyze_py
 from vibewidget_cli.errors import UserError
 from vibewidget_cli.spec import ANYWIDGET_TRAITS
 from vibewidget_cli.templates import get_template
+from vibewidget_cli.wiring import browser_link_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -183,6 +184,9 @@ def _check_links(
                     f"link {link}: the types differ ({ends[0].type} and {ends[1].type})",
                 )
             )
+        elif len(ends) == 2 and link.js and browser_link_problem(project, link):
+            problem = browser_link_problem(project, link)
+            problems.append(Problem(_MANIFEST, line, f"link {link}: {problem}"))
     _check_wiring(root, project, declared, problems)
 
 
