@@ -2,9 +2,11 @@ const MIN_WIDTH = 360; // px: a narrower cell scrolls rather than squeeze the vi
 
 /**
  * Follows the width of `el`, which the page gives it (the notebook cell's
- * output), not what is drawn in it: calls `onResize` when it changes, at most
- * once an animation frame, until `signal` aborts. Returns a function that
- * reads the width to draw at: the cell's, never below MIN_WIDTH.
+ * output): calls `onResize` when it changes, at most once an animation frame,
+ * until `signal` aborts. Returns a function that reads the width to draw at:
+ * that of `el`'s content, never below MIN_WIDTH. Where `el` takes the width
+ * of what is in it (an inline-block), that width is kept: no drawing wider
+ * and wider.
  *
  * @param {HTMLElement} el
  * @param {AbortSignal} signal
@@ -12,7 +14,12 @@ const MIN_WIDTH = 360; // px: a narrower cell scrolls rather than squeeze the vi
  * @returns {() => number}
  */
 function fitWidth(el, signal, onResize) {
-  const measure = () => Math.max(MIN_WIDTH, Math.floor(el.clientWidth));
+  const measure = () => {
+    const style = getComputedStyle(el);
+    const padding =
+      parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return Math.max(MIN_WIDTH, Math.floor(el.clientWidth - (padding || 0)));
+  };
   let width = measure();
   let frame = 0;
   const observer = new ResizeObserver(() => {

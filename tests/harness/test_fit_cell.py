@@ -42,10 +42,20 @@ def set_cell(harness, width: int) -> None:
 def mount(harness, kind: str, cell: int, width: int = 0) -> None:
     set_cell(harness, cell)
     state, columns = STATES[kind]
-    harness.mount_with_table(
-        widget_js(kind), state | {"width": width}, columns, widget_css(kind)
+    harness.mount_with_table(widget_js(kind), state | {"width": width}, columns, widget_css(kind))
+
+
+def count_redraws(harness, kind: str) -> None:
+    """From now on, `window.redraws` counts the changes of the drawing's attributes (each
+    redraw sets its width: the svg's, or the canvas's pixels)."""
+    harness.page.evaluate(
+        """(selector) => {
+          window.redraws = 0;
+          new MutationObserver((records) => (window.redraws += records.length)).observe(
+            document.querySelector(selector), { attributeFilter: ["width"] });
+        }""",
+        DRAWN[kind],
     )
-    assert harness.page.locator("#widget").evaluate("el => el.clientWidth") == cell
 
 
 def mount_again(harness, kind: str, cell: int) -> None:
@@ -73,6 +83,7 @@ def page_overflows(harness) -> bool:
 
 def test_fills_a_500px_cell_with_no_sideways_scroll(harness, kind):
     mount(harness, kind, 500)
+    assert harness.page.locator("#widget").evaluate("el => el.clientWidth") == 500
     assert drawn_width(harness, kind) == 500
     assert not page_overflows(harness)
     # Nothing in the widget is wider than the cell: no scroll inside it either.
@@ -93,15 +104,7 @@ def test_never_narrower_than_360px_a_narrower_cell_scrolls(harness, kind):
 def test_follows_the_cell_when_it_resizes_in_one_redraw(harness, kind):
     mount(harness, kind, 800)
     assert drawn_width(harness, kind) == 800
-    # Each redraw sets the drawing's width attribute (the svg's, or the canvas's pixels).
-    harness.page.evaluate(
-        """(selector) => {
-          window.redraws = 0;
-          new MutationObserver((records) => (window.redraws += records.length)).observe(
-            document.querySelector(selector), { attributeFilter: ["width"] });
-        }""",
-        DRAWN[kind],
-    )
+    count_redraws(harness, kind)
     set_cell(harness, 500)
     wait_for_width(harness, kind, 500)
     harness.page.evaluate(NEXT_FRAMES)
@@ -113,6 +116,24 @@ def test_follows_the_cell_when_it_resizes_in_one_redraw(harness, kind):
 
     set_cell(harness, 700)
     wait_for_width(harness, kind, 700)
+    assert not harness.errors
+
+
+def test_a_cell_as_wide_as_its_content_keeps_the_first_width(harness, kind):
+    # An inline-block with padding takes the width of what is drawn in it: a chart that
+    # followed that width (padding included) would grow at every frame.
+    harness.page.evaluate(
+        "document.getElementById('widget').style.cssText = 'display: inline-block; padding: 12px'"
+    )
+    mount(harness, kind, 800)
+    count_redraws(harness, kind)
+    harness.page.wait_for_timeout(300)
+    harness.page.evaluate(NEXT_FRAMES)
+    assert harness.page.evaluate("window.redraws") <= (2 if kind == "solar3d" else 1)
+    width = drawn_width(harness, kind)
+    assert 360 <= width <= 800
+    harness.page.wait_for_timeout(200)
+    assert drawn_width(harness, kind) == width
     assert not harness.errors
 
 
