@@ -56,9 +56,8 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
-function formatTick(value, kind = "number") {
-  if (kind === "time") return new Date(value).toISOString().slice(0, 10);
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300. */
+function formatTick(value) {
   const magnitude = Math.abs(value);
   if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
     return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
