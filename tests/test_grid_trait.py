@@ -159,7 +159,7 @@ def test_grids_compare_as_whole_grids_nan_matching_nan(painter):
     painter.heightmap = [[0.1, NAN], [0.5, 1.0]]
     grid = painter.heightmap
     assert grid == [[0.1, NAN], [0.5, 1.0]]  # 0.1 as float32 holds it
-    assert not (grid != np.array([[0.1, NAN], [0.5, 1.0]]))
+    assert (grid != np.array([[0.1, NAN], [0.5, 1.0]])) is False
     assert grid != [[0.1, 0.0], [0.5, 1.0]]
     assert grid != [[0.1, NAN]] and grid != [[1, 2], [3]] and grid != [["a", "b"]]
     # With a number it goes cell by cell, as numpy does, and what numpy computes is plain.
@@ -235,15 +235,21 @@ def test_an_unchanged_grid_fires_no_change(painter):
 def test_a_512_by_512_grid_goes_both_ways_in_milliseconds(painter):
     heights = np.random.default_rng(13).random((512, 512))
     heights[::7, ::5] = np.nan
-    began = time.perf_counter()
-    painter.heightmap = heights
-    state = painter.get_state(["heightmap"])["heightmap"]
-    encoded = time.perf_counter() - began
-    payload = {"shape": state["shape"], "values": bytes(state["values"])}
-    began = time.perf_counter()
-    painter.set_state({"heightmap": payload})
-    decoded = time.perf_counter() - began
+
+    def both_ways(scale: float) -> tuple[float, float]:
+        began = time.perf_counter()
+        painter.heightmap = heights * scale
+        state = painter.get_state(["heightmap"])["heightmap"]
+        encoded = time.perf_counter() - began
+        assert state["values"].nbytes == 512 * 512 * 4
+        payload = {"shape": state["shape"], "values": bytes(state["values"])}
+        began = time.perf_counter()
+        painter.set_state({"heightmap": payload})
+        return encoded, time.perf_counter() - began
+
+    # The best of three, so that another process holding the core does not count.
+    runs = [both_ways(scale) for scale in (0.5, 0.6, 0.7)]
+    encoded, decoded = min(run[0] for run in runs), min(run[1] for run in runs)
     print(f"512 x 512: set + to_json {encoded * 1000:.1f} ms, from_json {decoded * 1000:.1f} ms")
-    assert state["values"].nbytes == 512 * 512 * 4
-    # Generous for a busy runner: a JSON list of rows took over a second.
-    assert encoded < 0.1 and decoded < 0.1
+    # A list of rows took 0.15 s to validate and 0.5 s to write as JSON.
+    assert encoded < 0.05 and decoded < 0.05

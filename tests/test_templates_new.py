@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from vibewidget_cli.check import analyze_js
-from vibewidget_cli.render import render_widget
+from vibewidget_cli.manifest import Project
+from vibewidget_cli.render import render_package, render_widget
 from vibewidget_cli.spec import WidgetSpec, parse_trait
 from vibewidget_cli.templates import bind_slots, choose_template, get_template
 
@@ -188,15 +189,14 @@ def test_slots_add_the_traits_the_patterns_share():
     ids=["default", "sized", "given"],
 )
 def test_painter_starts_flat_with_size_cells_a_side(kwargs, expected_size, tmp_path):
-    package = tmp_path / "widgets"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    for file in render_widget(make_spec("painter", [], [], name="painter"), "widgets"):
+    (tmp_path / "widgets").mkdir()
+    painter = make_spec("painter", [], [], name="painter")
+    for file in render_package(Project(widgets={"painter": painter})):
         (tmp_path / file.path).write_text(file.text)
     code = (
         "import json, sys\nsys.modules['vibewidget_cli'] = None\n"
         "from widgets.painter import Painter\n"
-        f"p = Painter({kwargs})\nprint(json.dumps(p.heightmap))"
+        f"p = Painter({kwargs})\nprint(json.dumps(p.heightmap.tolist()))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
