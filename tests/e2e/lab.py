@@ -506,3 +506,43 @@ def run_code(page, code: str, timeout: float = RUN_TIMEOUT, allow_error: bool = 
     if not allow_error and cell.locator(_ERROR_SEL).count():
         raise AssertionError(f"run_code raised:\n{code}\n>>> {text}")
     return text.strip()
+
+
+# --------------------------------------------------------------------------- driving widgets
+
+
+def drag(page, locator, start: tuple[float, float], end: tuple[float, float], steps: int = 10):
+    """Press, move and release the left button between two points given as fractions of the
+    element's box."""
+    box = locator.bounding_box()
+    assert box, f"{locator} is not visible"
+
+    def at(fx: float, fy: float) -> tuple[float, float]:
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    page.mouse.move(*at(*start))
+    page.mouse.down()
+    page.mouse.move(*at(*end), steps=steps)
+    page.mouse.up()
+
+
+def start_code(page, code: str) -> None:
+    """Run ``code`` in a new last cell without waiting for it: the kernel stays busy while
+    the test works the page (``wait_until_executed`` waits for it afterwards)."""
+    cells = page.locator(f"{_NOTEBOOK} .jp-Cell")
+    n = cells.count()
+    page.keyboard.press("Escape")
+    cells.nth(n - 1).locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Escape")
+    page.keyboard.press("b")
+    cells.nth(n).wait_for()
+    cells.nth(n).locator(".cm-content").click()
+    page.keyboard.insert_text(code)
+    page.keyboard.press("Control+Enter")
+    # Started: its prompt shows [*] (the kernel has it) before the call returns.
+    prompt = cells.nth(n).locator(".jp-InputArea-prompt")
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while "*" not in prompt.inner_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"start_code: the cell never started:\n{code}")
+        page.wait_for_timeout(50)
