@@ -60,7 +60,8 @@ function drawAxes(
     );
   }
   let widest = 0; // of the y labels, in characters
-  for (const [tick, label] of axisTicks(y.domain, yKind, yZone)) {
+  // Short labels, in the left margin: times without their dates
+  for (const [tick, label] of axisTicks(y.domain, yKind, yZone, 5, true)) {
     const at = y(tick);
     widest = Math.max(widest, label.length);
     group.append(
@@ -83,8 +84,10 @@ function drawAxes(
 }
 
 /** About `count` ticks over `domain`, each [value, label]. */
-function axisTicks([min, max], kind, zone, count = 5) {
-  if (kind === "time") return timeTicks(min, max, timeZone(zone), count);
+function axisTicks([min, max], kind, zone, count = 5, short = false) {
+  if (kind === "time") {
+    return timeTicks(min, max, timeZone(zone), count, short);
+  }
   return niceTicks(min, max, count).map((tick) => [tick, formatTick(tick)]);
 }
 
@@ -100,11 +103,11 @@ function axisTitle(label, kind, zone) {
  * tick and where the day changes: "Mar 10" alone at midnight), "Mar 10" (with
  * the year on the first tick and where it changes), "Mar 2024", "2024". Steps
  * go by the zone's clock, so a DST day of 23 hours has no 02:00 tick and one
- * of 25 no second 01:00.
+ * of 25 no second 01:00. `short` labels give the clock or the day alone.
  *
  * @returns {[number, string][]}
  */
-function timeTicks(min, max, zone, count = 5) {
+function timeTicks(min, max, zone, count = 5, short = false) {
   const rough = (max - min) / count;
   if (!(rough > 0 && rough < Infinity)) return [];
   const [first, last] = [min + zone.offset(min), max + zone.offset(max)];
@@ -143,8 +146,10 @@ function timeTicks(min, max, zone, count = 5) {
     if (time >= min && time <= max && !skipped) ticks.push(time);
   }
   return ticks.map((time, i) => {
+    const wall = wallClock(zone, time);
     const previous = i > 0 ? wallClock(zone, ticks[i - 1]) : null;
-    return [time, timeLabel(wallClock(zone, time), previous, unit, step)];
+    // Short: as if each tick followed one of its own day, so no date is added
+    return [time, timeLabel(wall, short ? wall : previous, unit, step)];
   });
 }
 

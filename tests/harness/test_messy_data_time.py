@@ -169,6 +169,16 @@ def test_issue_times_tick_new_york_hours_in_scatter_and_histogram(harness, trait
     assert caption(harness) == "time: all 6 rows"
 
 
+def test_times_up_the_y_axis_fit_its_margin(harness, traits):
+    for times in (ISSUE_TIMES, pd.date_range("2024-03-01", "2024-03-20", periods=8, tz=NEW_YORK)):
+        mount(harness, "scatter", columns(traits, times), x="value", y="time")
+        labels = harness.page.locator("#widget svg text.end").all_text_contents()
+        assert_distinct(labels)
+        assert max(map(len, labels)) <= 6, labels  # "00:00", "Mar 11": no dates beside them
+        assert_no_overlap_or_cut(harness)
+        assert not harness.errors
+
+
 def test_issue_times_in_the_table_read_midnight_in_new_york(harness, traits):
     mount(harness, "table", columns(traits, ISSUE_TIMES))
     assert table_cells(harness) == [
