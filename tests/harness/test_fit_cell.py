@@ -8,7 +8,7 @@ a viewport 32 px wider than the cell gives the cell its width."""
 from __future__ import annotations
 
 import pytest
-from test_widgets import FLIGHTS, PLANETS, widget_css, widget_js
+from test_widgets import FLIGHTS, PLANETS, drag, widget_css, widget_js
 
 MARGINS = 32
 KINDS = ["scatter", "histogram", "bar", "solar3d"]
@@ -26,6 +26,21 @@ DRAWN = {
     "solar3d": "#widget canvas",
 }
 NEXT_FRAMES = "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+# JupyterLab 4's output area (@jupyterlab/outputarea, style/base.css): a flex row of the prompt
+# and the output, which scrolls what is wider than it.
+PROMPT = 64
+JUPYTERLAB_OUTPUT = f"""() => {{
+  const child = document.createElement("div");
+  child.style.cssText = "display: flex; flex-direction: row; width: 100%; overflow: hidden";
+  const prompt = document.createElement("div");
+  prompt.style.cssText = "flex: 0 0 {PROMPT}px";
+  const output = document.createElement("div");
+  output.id = "output";
+  output.style.cssText = "width: 100%; overflow: auto; flex-grow: 1; flex-shrink: 1";
+  child.append(prompt, output);
+  document.body.prepend(child);
+  output.append(document.getElementById("widget"));
+}}"""
 
 
 @pytest.fixture(params=KINDS)
@@ -116,6 +131,43 @@ def test_follows_the_cell_when_it_resizes_in_one_redraw(harness, kind):
 
     set_cell(harness, 700)
     wait_for_width(harness, kind, 700)
+    assert not harness.errors
+
+
+def test_in_a_jupyterlab_output_area_it_fits_and_a_narrow_one_scrolls(harness, kind):
+    harness.page.evaluate(JUPYTERLAB_OUTPUT)
+    mount(harness, kind, PROMPT + 500)
+    assert drawn_width(harness, kind) == 500
+    set_cell(harness, PROMPT + 800)
+    wait_for_width(harness, kind, 800)
+    set_cell(harness, PROMPT + 300)
+    wait_for_width(harness, kind, 360)
+    # The output scrolls sideways, as JupyterLab's does; the page does not.
+    output = harness.page.locator("#output")
+    assert output.evaluate("el => el.scrollWidth > el.clientWidth")
+    assert not page_overflows(harness)
+    assert not harness.errors
+
+
+def test_a_resize_hides_the_brush_and_keeps_the_selection(harness):
+    mount(harness, "scatter", 800)
+    box = harness.page.locator("#widget svg").bounding_box()
+    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
+    drag(
+        harness.page,
+        (left + 0.2 * width, top + 0.2 * height),
+        (left + 0.8 * width, top + 0.8 * height),
+    )
+    caption = harness.page.get_by_role("status")
+    selected = caption.text_content()
+    assert " of 40 rows selected" in selected
+    brush = harness.page.locator("#widget .brush")
+    assert brush.get_attribute("visibility") == "visible"
+    set_cell(harness, 500)
+    wait_for_width(harness, "scatter", 500)
+    # The brush was drawn in the old plot's pixels: it goes, the selected rows stay.
+    assert brush.get_attribute("visibility") == "hidden"
+    assert caption.text_content() == selected
     assert not harness.errors
 
 
