@@ -13,6 +13,7 @@ import ast
 import base64
 import functools
 import math
+import struct
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,7 @@ def new_values(trait: TraitSpec) -> list[Any]:
     if kind == "bytes":
         return [_buffer(bytes(range(64))), _buffer(bytes(range(64, 0, -1)))]
     if kind == "grid":
-        return [grid(24, 24, phase=0.0), grid(24, 24, phase=1.7)]
+        return [_grid(grid(24, 24, phase=0.0)), _grid(grid(24, 24, phase=1.7))]
     raise ValueError(f"no synthetic value for type {kind!r}")
 
 
@@ -91,7 +92,7 @@ def _empty(kind: str) -> Any:
         "list[str]": [],
         "dict": {},
         "bytes": _buffer(b""),
-        "grid": [],
+        "grid": _grid([]),
     }[kind]
 
 
@@ -111,6 +112,14 @@ def grid(rows: int, columns: int, *, phase: float = 0.0) -> list[list[float]]:
         ]
         for y in range(rows)
     ]
+
+
+def _grid(rows: list[list[float]]) -> dict[str, Any]:
+    """A grid as `Grid` in `_traits.py` sends it: its shape, and its cells row after row
+    as one little-endian float32 buffer."""
+    cells = [height for row in rows for height in row]
+    shape = [len(rows), len(rows[0])] if rows else [0, 0]
+    return {"shape": shape, "values": _buffer(struct.pack(f"<{len(cells)}f", *cells))}
 
 
 def _buffer(data: bytes | memoryview) -> dict[str, str]:

@@ -142,7 +142,13 @@ _HOW: dict[str, str] = {
     "list[str]": 'an array of strings (JSON). Set a new array: `model.set("{n}", ["a"])`.',
     "dict": 'a plain JSON object. Set a new object: `model.set("{n}", { ...old, key: 1 })`.',
     "bytes": 'binary: reading gives a DataView; write a Uint8Array: `model.set("{n}", bytes)`.',
-    "grid": 'a 2D array of numbers, one array per row (JSON): `model.set("{n}", [[0, 1], [2, 3]])`.',
+    "grid": (
+        "a 2D grid of numbers sent as one float32 buffer: reading gives `{ shape: [rows, "
+        "cols], values }`, values a DataView of float32 row after row (NaN: no value), so read "
+        "it with `new Float32Array(values.buffer, values.byteOffset, rows * cols)`; write the "
+        'same form, values a DataView: `model.set("{n}", { shape: [2, 2], values: new '
+        "DataView(Float32Array.of(0, 1, 2, 3).buffer) })`."
+    ),
 }
 _ROW_SELECTION = (
     "row positions (0-based) into the data table, sent as one int32 buffer: reading gives a "
