@@ -142,10 +142,11 @@ def open_notebook7(page, server: lab.JupyterServer, path: Path, timeout: float =
         page.wait_for_timeout(200)
 
 
-def run_cell(page, code: str, timeout: float = 60) -> str:
+def run_cell(page, code: str, timeout: float = 60, wait: bool = True) -> str:
     """Run `code` in a new last cell of the open notebook; return its output text.
 
-    Raises AssertionError when it raises."""
+    Raises AssertionError when it raises. With `wait=False`, returns "" once the kernel has
+    it (its prompt shows [*]): the kernel stays busy while the test works the page."""
     cells = page.locator(_CELLS)
     count = cells.count()
     page.keyboard.press("Escape")  # leave any editor
@@ -157,6 +158,12 @@ def run_cell(page, code: str, timeout: float = 60) -> str:
     page.keyboard.insert_text(code)
     page.keyboard.press("Control+Enter")  # run it in place
     deadline = time.monotonic() + timeout
+    while not wait and "*" not in cell.locator(_PROMPT).inner_text():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never started:\n{code}\n{notebook7_text(page)}")
+        page.wait_for_timeout(50)
+    if not wait:
+        return ""
     while not re.fullmatch(r"\[\d+\]:", cell.locator(_PROMPT).inner_text().strip()):
         if time.monotonic() > deadline:
             raise AssertionError(f"not run after {timeout} s:\n{code}\n{notebook7_text(page)}")

@@ -23,7 +23,7 @@ import hosts
 import lab
 import numpy as np
 import pytest
-from helpers import run_in_kernel
+from helpers import run_in_kernel, run_vibew
 from playwright.sync_api import expect
 from test_patterns import canvas_pixels, drag, next_frames, wait_for_change
 
@@ -33,12 +33,23 @@ SHOTS = Path("/tmp/shots")
 DOCS_SCREENSHOTS = hosts.REPO / "docs" / "screenshots"
 ROWS = 2_000
 
+# The flights pair's package for each kind of link `vibew link` writes: through the kernel
+# (traitlets.link) or in the page (`--js`: ipywidgets.jslink in Jupyter, a kernel link in
+# marimo); and the name of the link class each host makes of it.
+PACKAGES = {"kernel": "flights_widgets", "js": "flights_js_widgets"}
+LINK_CLASS = {
+    ("notebook7", "kernel"): "link",
+    ("notebook7", "js"): "Link",
+    ("marimo", "kernel"): "link",
+    ("marimo", "js"): "link",
+}
+
 # Python for both hosts: a made-up frame, the pair and the generated link().
 FLIGHTS = f"""import numpy as np
 import pandas as pd
-from flights_widgets.histogram import Histogram
-from flights_widgets.scatter import Scatter
-from flights_widgets.wiring import link
+from PACKAGE.histogram import Histogram
+from PACKAGE.scatter import Scatter
+from PACKAGE.wiring import link
 
 rng = np.random.default_rng(7)
 distance = rng.uniform(100, 2800, {ROWS}).round()
@@ -46,7 +57,8 @@ delay = 0.02 * distance + rng.normal(0, 15, {ROWS})
 flights = pd.DataFrame({{"distance": distance, "delay": delay}})
 scatter = Scatter(flights, x="distance", y="delay")
 histogram = Histogram(flights, column="delay")
-links = link(scatter=scatter, histogram=histogram)"""
+links = link(scatter=scatter, histogram=histogram)
+links_made = ", ".join(type(each).__name__ for each in links)"""
 
 TERRAIN = """import numpy as np
 from terrain_widgets.landscape import Landscape
@@ -82,22 +94,35 @@ TERRAIN_STATE = (
 def projects(tmp_path_factory) -> Path:
     """A folder with the flights and terrain pairs, each in its own project and package."""
     root = tmp_path_factory.mktemp("hosts")
-    hosts.make_project(root / "flights", "flights", "flights_widgets")
     hosts.make_project(root / "terrain", "terrain", "terrain_widgets")
-    lab.write_notebook(root / "flights" / "flights.ipynb", [FLIGHTS, "scatter", "histogram"])
     lab.write_notebook(root / "terrain" / "terrain.ipynb", [TERRAIN, "painter", "landscape"])
-    hosts.marimo_notebook(
-        root / "flights" / "flights_app.py",
-        [
-            FLIGHTS + "\nimport marimo as mo\n\nscatter_view = mo.ui.anywidget(scatter)\n"
-            "histogram_view = mo.ui.anywidget(histogram)\n"
-            "pick = mo.ui.button(label='Select rows 0, 1, 2, 5, 10', on_click=lambda _: "
-            "setattr(scatter, 'selected_indices', [0, 1, 2, 5, 10]))",
-            "scatter_view",
-            "histogram_view",
-            f"scatter_view.value, histogram_view.value, pick.value\nmo.vstack([pick, mo.md({FLIGHTS_STATE})])",
-        ],
-    )
+    for kind, package in PACKAGES.items():
+        folder = hosts.make_project(root / f"flights-{kind}", "flights", package)
+        if kind == "js":
+            done = run_vibew(
+                folder, "link", "scatter.selected_indices", "histogram.selected_indices", "--js"
+            )
+            assert done.returncode == 0, done.stdout + done.stderr
+            assert "ipywidgets.jslink" in (folder / package / "wiring.py").read_text()
+        code = FLIGHTS.replace("PACKAGE", package)
+        lab.write_notebook(
+            folder / "flights.ipynb",
+            [f"{code}\nprint('Links:', links_made)", "scatter", "histogram"],
+        )
+        hosts.marimo_notebook(
+            folder / "flights_app.py",
+            [
+                code + "\nimport marimo as mo\n\nscatter_view = mo.ui.anywidget(scatter)\n"
+                "histogram_view = mo.ui.anywidget(histogram)\n"
+                "pick = mo.ui.button(label='Select rows 0, 1, 2, 5, 10', on_click=lambda _: "
+                "setattr(scatter, 'selected_indices', [0, 1, 2, 5, 10]))",
+                'mo.md(f"Links: {links_made}")',
+                "scatter_view",
+                "histogram_view",
+                "scatter_view.value, histogram_view.value, pick.value\n"
+                f"mo.vstack([pick, mo.md({FLIGHTS_STATE})])",
+            ],
+        )
     hosts.marimo_notebook(
         root / "terrain" / "terrain_app.py",
         [
@@ -186,12 +211,15 @@ def save_host_screenshot(page, host: str) -> Path:
     return shot
 
 
-def brush(page) -> int:
-    """Brush the middle of the scatter plot; the number of rows the histogram then shows."""
+def brush(page, timeout: float = 5_000) -> int:
+    """Brush the middle of the scatter plot; the number of rows the histogram then shows
+    (within `timeout` ms)."""
     caption = page.locator(".histogram").get_by_role("status")
     expect(caption).to_have_text(f"delay: all {ROWS:,} rows")
     drag(page, page.locator(".scatter").get_by_role("img"), (0.3, 0.25), (0.65, 0.7))
-    expect(caption).to_have_text(re.compile(rf"^delay: [\d,]+ of {ROWS:,} rows selected$"))
+    expect(caption).to_have_text(
+        re.compile(rf"^delay: [\d,]+ of {ROWS:,} rows selected$"), timeout=timeout
+    )
     shown = int(re.search(r"([\d,]+) of", caption.inner_text())[1].replace(",", ""))
     assert 0 < shown < ROWS, shown
     return shown
@@ -232,11 +260,22 @@ def expect_hill(page, scene, before) -> None:
 
 
 @pytest.mark.e2e
-def test_notebook7_flights_brush_and_python(notebook7_page, notebook7, projects):
+@pytest.mark.parametrize("link", ["kernel", "js"])
+def test_notebook7_flights_brush_and_python(notebook7_page, notebook7, projects, link):
     page = notebook7_page
-    hosts.open_notebook7(page, notebook7, projects / "flights" / "flights.ipynb")
-    shown = brush(page)
-    save_host_screenshot(page, "notebook7")
+    hosts.open_notebook7(page, notebook7, projects / f"flights-{link}" / "flights.ipynb")
+    expect(page.locator(".jp-OutputArea").first).to_have_text(
+        f"Links: {LINK_CLASS['notebook7', link]}"
+    )
+    if link == "js":
+        # The kernel is busy for 8 s: a kernel link could not redraw the histogram until then.
+        hosts.run_cell(page, "import time\ntime.sleep(8)", wait=False)
+        shown = brush(page, timeout=4_000)
+        busy = page.locator(".jp-Cell .jp-InputArea-prompt", has_text="[*]")
+        assert busy.count() == 1, "the histogram changed only once the kernel was free"
+    else:
+        shown = brush(page)
+        save_host_screenshot(page, "notebook7")
     state = hosts.run_cell(page, f"print({FLIGHTS_STATE})")
     assert re.fullmatch(rf"Python: {shown} rows selected; linked: True; first: \[[\d, ]+\]", state)
     # The rows are the ones inside the brush, not any rows: all have a middling distance.
@@ -244,9 +283,9 @@ def test_notebook7_flights_brush_and_python(notebook7_page, notebook7, projects)
         page,
         "rows = flights.iloc[scatter.selected_indices]\n"
         "print(rows.distance.min() > flights.distance.min(),"
-        " rows.distance.max() < flights.distance.max())",
+        " rows.distance.max() < flights.distance.max(), histogram.selected_indices.dtype)",
     )
-    assert inside == "True True", inside
+    assert inside == "True True int32", inside
 
     # Python -> both views.
     assert hosts.run_cell(page, "scatter.selected_indices = [0, 1, 2, 5, 10]") == ""
@@ -280,10 +319,14 @@ def python_says(page):
 
 
 @pytest.mark.e2e
-def test_marimo_flights_brush_and_python(host_page, marimo, projects):
+@pytest.mark.parametrize("link", ["kernel", "js"])
+def test_marimo_flights_brush_and_python(host_page, marimo, projects, link):
     page = host_page
     start = len(marimo.log())
-    page.goto(marimo.url(projects / "flights" / "flights_app.py"))
+    page.goto(marimo.url(projects / f"flights-{link}" / "flights_app.py"))
+    expect(page.get_by_text(re.compile(r"^Links: "))).to_have_text(
+        f"Links: {LINK_CLASS['marimo', link]}", timeout=60_000
+    )
     expect(python_says(page)).to_have_text(
         "Python: 0 rows selected; linked: True; first: []", timeout=60_000
     )
@@ -291,7 +334,8 @@ def test_marimo_flights_brush_and_python(host_page, marimo, projects):
     expect(python_says(page)).to_have_text(
         re.compile(rf"^Python: {shown} rows selected; linked: True; first: \[[\d, ]+\]$")
     )
-    save_host_screenshot(page, "marimo")
+    if link == "kernel":
+        save_host_screenshot(page, "marimo")
 
     # Python -> both views: a button whose callback assigns the selection.
     page.get_by_role("button", name="Select rows 0, 1, 2, 5, 10").click()
