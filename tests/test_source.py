@@ -281,6 +281,16 @@ def test_a_time_range_may_be_given_as_times(source) -> None:
     assert source.count({"t": (lo, hi.to_pydatetime())}) == expected.sum()
 
 
+def test_text_has_no_range_nor_bins(source) -> None:
+    for ask in (
+        lambda: source.extent("s"),
+        lambda: source.histogram("s"),
+        lambda: source.count({"s": (0, 1)}),
+    ):
+        with pytest.raises(TypeError, match="'s' holds neither numbers nor times"):
+            ask()
+
+
 def test_mistakes_are_one_clear_error() -> None:
     source = SOURCE.as_source(make_arrow().to_pandas())
     with pytest.raises(KeyError, match=r"No column .*z"):
@@ -289,6 +299,8 @@ def test_mistakes_are_one_clear_error() -> None:
         source.count({"z": (0, 1)})
     with pytest.raises(TypeError, match=r"a range .* or a list of values"):
         source.count({"s": "a"})
+    with pytest.raises(TypeError, match="A range's ends are numbers or times, not 'a'"):
+        source.count({"x": ("a", "b")})
     with pytest.raises(ValueError, match=r"A range is \(lo, hi\)"):
         source.count({"x": (0, 1, 2)})
     with pytest.raises(ValueError, match="neither Parquet"):
