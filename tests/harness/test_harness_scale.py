@@ -114,7 +114,12 @@ def drag(page, start, end) -> None:
 
 
 def last_saved_selection(harness) -> list[int]:
-    return harness.page.evaluate("Array.from(widget.model.saved.at(-1).selected_indices)")
+    return harness.page.evaluate(
+        """() => {
+          const { buffer, byteOffset, byteLength } = widget.model.saved.at(-1).selected_indices;
+          return Array.from(new Int32Array(buffer, byteOffset, byteLength / 4));  // a DataView
+        }"""
+    )
 
 
 def test_brush_on_200k_rows_selects_what_numpy_selects(harness, generated, frame):
