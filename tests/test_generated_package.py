@@ -67,7 +67,7 @@ def test_generated_modules_import_without_vibew_and_declare_typed_traits(vibew, 
     assert facts["x_type"] == "Unicode"
     assert facts["bins"] == ["Int", 30]
     assert facts["data_rows"] == 3
-    assert facts["columns"] == ["distance", "delay", "airline"]
+    assert facts["columns"] == ["distance", "delay"]  # the two it draws, not airline
     assert "flight delays vs distance" in facts["doc"].lower()
 
 
@@ -142,21 +142,24 @@ def test_table_goes_out_as_one_binary_buffer_per_column(vibew, project):
 
         df = pd.DataFrame({"delay": [1.5, np.nan, 3.0], "n": [1, 2, 3], "who": ["a", "b", "a"]})
         histogram = Histogram(df)
-        opened = [(d, b) for d, b in sent if d and "state" in d and "data" in str(d.get("buffer_paths"))]
-        data, buffers = opened[0]
-        state = data["state"]["data"]
+        histogram.column = "who"  # the histogram sends only the column it bins: again
+        histogram.column = "n"
+        tables = [(d, b) for d, b in sent if d and "data" in d.get("state", {})]
         print(json.dumps({
-            "paths": data["buffer_paths"],
-            "kinds": [c["kind"] for c in state["columns"]],
-            "dtypes": [c["dtype"] for c in state["columns"]],
-            "categories": state["columns"][2]["categories"],
-            "sizes": [len(b) for b in buffers],
+            "paths": tables[0][0]["buffer_paths"],
+            "columns": [
+                [[c["name"], c["kind"], c["dtype"], c.get("categories")] for c in d["state"]["data"]["columns"]]
+                for d, _ in tables
+            ],
+            "sizes": [len(b) for b in tables[0][1]],
         }))
         """,
         project,
     )
     assert ["data", "columns", 0, "values"] in facts["paths"]
-    assert facts["kinds"] == ["number", "number", "category"]
-    assert facts["dtypes"] == ["float64", "int32", "int32"]
-    assert facts["categories"] == ["a", "b"]
-    assert sorted(facts["sizes"]) == [0, 12, 12, 24]  # the empty selection is a buffer too
+    assert facts["columns"] == [
+        [["delay", "number", "float64", None]],
+        [["who", "category", "int32", ["a", "b"]]],
+        [["n", "number", "int32", None]],
+    ]
+    assert sorted(facts["sizes"]) == [0, 24]  # the empty selection is a buffer too
