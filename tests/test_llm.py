@@ -366,7 +366,7 @@ export default { render };
     assert result.returncode == 0, result.stderr
     prompt = server.requests[0].prompt
     assert "DataView of int32" in prompt and "function rowIndices(" in prompt
-    assert "Int32Array.from(rows)" in prompt
+    assert "rowsToSave(rows)" in prompt and "function rowsToSave(" in prompt
     assert "import 'selected_indices' is never listened to" in server.requests[1].prompt
     assert (project / "widgets/counter.js").read_text() == listens
     assert "scatter.selected_indices" in (project / "vibew.toml").read_text()

@@ -152,9 +152,9 @@ _HOW: dict[str, str] = {
 }
 _ROW_SELECTION = (
     "row positions (0-based) into the data table, sent as one int32 buffer: reading gives a "
-    "DataView of int32 (or the Int32Array this view set), so turn it into an Int32Array with "
-    '`rowIndices(model.get("{n}"))` (helper below); write an Int32Array: '
-    '`model.set("{n}", Int32Array.from(rows))`.'
+    "DataView of int32, so turn it into an Int32Array with "
+    '`rowIndices(model.get("{n}"))` (helper below); write it as a DataView of int32, the one '
+    'form every host (marimo too) sends as binary: `model.set("{n}", rowsToSave(rows))`.'
 )
 
 
