@@ -24,7 +24,6 @@ from helpers import cannot_start
 
 from vibewidget_cli.render import _environment
 
-REPO = Path(__file__).resolve().parent.parent
 ROWS = 60
 ZONE = "America/New_York"
 # Names that break SQL, JavaScript objects, or the aliases _source.py gives its answers.
