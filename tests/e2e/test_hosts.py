@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import hosts
@@ -200,14 +199,22 @@ def assert_clean(page, host: str, marimo_log: str = "") -> None:
     assert "Traceback" not in marimo_log, f"marimo's server log:\n{marimo_log}"
 
 
-def save_host_screenshot(page, host: str) -> Path:
+def save_host_screenshot(page, host: str, last) -> Path:
+    """The page to /tmp/shots/host-<host>.png; with VIBEW_UPDATE_SCREENSHOTS=1 also to
+    docs/screenshots/, down to the bottom of `last` (no empty page below)."""
     page.mouse.move(0, 0)  # no hover effects in the picture
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / f"host-{host}.png"
     page.screenshot(path=str(shot), full_page=True)
     if os.environ.get("VIBEW_UPDATE_SCREENSHOTS") == "1":
+        box = last.bounding_box()
+        size = page.viewport_size
+        height = min(size["height"], box["y"] + box["height"] + 24)
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS_SCREENSHOTS / f"host-{host}.png")
+        page.screenshot(
+            path=str(DOCS_SCREENSHOTS / f"host-{host}.png"),
+            clip={"x": 0, "y": 0, "width": size["width"], "height": height},
+        )
     return shot
 
 
@@ -275,7 +282,7 @@ def test_notebook7_flights_brush_and_python(notebook7_page, notebook7, projects,
         assert busy.count() == 1, "the histogram changed only once the kernel was free"
     else:
         shown = brush(page)
-        save_host_screenshot(page, "notebook7")
+        save_host_screenshot(page, "notebook7", page.locator(".jp-Notebook .jp-Cell").last)
     state = hosts.run_cell(page, f"print({FLIGHTS_STATE})")
     assert re.fullmatch(rf"Python: {shown} rows selected; linked: True; first: \[[\d, ]+\]", state)
     # The rows are the ones inside the brush, not any rows: all have a middling distance.
@@ -335,7 +342,7 @@ def test_marimo_flights_brush_and_python(host_page, marimo, projects, link):
         re.compile(rf"^Python: {shown} rows selected; linked: True; first: \[[\d, ]+\]$")
     )
     if link == "kernel":
-        save_host_screenshot(page, "marimo")
+        save_host_screenshot(page, "marimo", python_says(page))
 
     # Python -> both views: a button whose callback assigns the selection.
     page.get_by_role("button", name="Select rows 0, 1, 2, 5, 10").click()
