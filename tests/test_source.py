@@ -391,3 +391,31 @@ def test_ibis_on_pyspark_answers_as_the_others(spark, files: dict[str, Path]) ->
     column = HOSTILE[0]
     page = source.rows([column], limit=3, order_by=column)
     np.testing.assert_array_equal(page[column].to_numpy(), np.sort(VALUES[column])[:3])
+
+
+# Not CSV: a column with no value in a CSV file is read back as text.
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "csv"])
+def test_no_value_to_bin_gives_empty_answers(kind: str, tmp_path: Path) -> None:
+    gone = pa.array([None, None, None], pa.float64())
+    table = pa.table({"gone": gone, "same": [2.5, 2.5, 2.5], "s": ["a", "a", None]})
+    pq.write_table(table, tmp_path / "table.parquet")
+    if kind == "pandas":
+        data = table.to_pandas()
+    elif kind == "relation":
+        data = duckdb.connect().from_arrow(table)
+    else:
+        data = make_data(kind, {"parquet": tmp_path / "table.parquet"})
+    source = SOURCE.as_source(data)
+    assert np.isnan(source.extent("gone")).all()
+    answer = source.histogram("gone", bins=4)
+    np.testing.assert_array_equal(answer.counts, np.zeros(4))
+    assert answer.missing == 3
+    # One value: the range has no width, and every row falls in the first bin.
+    np.testing.assert_array_equal(source.histogram("same", bins=3).counts, [3, 0, 0])
+    nothing = {"same": (3.0, 4.0)}
+    assert source.count(nothing) == 0
+    assert np.isnan(source.extent("same", nothing)).all()
+    np.testing.assert_array_equal(source.density("same", "same", 2, 2, where=nothing).counts, 0)
+    empty = source.categories("s", where=nothing)
+    assert (empty.values, len(empty.counts), empty.rest, empty.missing) == ([], 0, 0, 0)
+    assert len(source.rows(where=nothing)) == 0
