@@ -195,7 +195,9 @@ def test_terrain_painting_raises_the_3d_mesh(page, page_errors, jupyter_server, 
     canvas = painter.locator("canvas")
     drag(page, canvas, (0.15, 0.5), (0.85, 0.5))
     drag(page, canvas, (0.85, 0.52), (0.15, 0.52))
-    moved = wait_for_change(page, scene, pixels_before)
+    # The view fills the cell (850 px wide here), so the terrain is a band across its
+    # middle and the ridge a small part of the picture.
+    moved = wait_for_change(page, scene, pixels_before, least=0.01)
     shot = screenshot(page, "terrain-painted")
 
     # The heights reached Python, where the stroke went, and crossed the link.
@@ -215,7 +217,7 @@ def test_terrain_painting_raises_the_3d_mesh(page, page_errors, jupyter_server, 
     shot_after = folder / "scene-after.png"
     scene.screenshot(path=str(shot_after))
     assert shot_before.read_bytes() != shot_after.read_bytes(), f"same picture; {shot}"
-    assert moved > 0.02, f"only {moved:.1%} of the 3D view changed; screenshot: {shot}"
+    assert moved > 0.01, f"only {moved:.1%} of the 3D view changed; screenshot: {shot}"
 
     # Python -> the 3D view: a hill set from the kernel is drawn too.
     ridge = canvas_pixels(page, scene)

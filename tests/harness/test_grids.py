@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from test_widgets import PAINTER_STATE, brightness, drag, widget_css, widget_js
+from test_widgets import PAINTER_STATE, SKY, brightness, drag, widget_css, widget_js
 
 TERRAIN_STATE = {"water_level": 0.2, "height_scale": 0.25, "width": 520, "height": 380}
 NEXT_FRAMES = "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -239,4 +239,28 @@ def test_terrain_fills_its_cell_and_follows_it(harness):
     assert canvas_width() == 868
     assert brightness(harness) > 0  # still drawing
     assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+# Renders a widget into an element that is not in the page yet, and attaches it afterwards,
+# as JupyterLab does: the element has no size and no theme while render runs.
+MOUNT_DETACHED = """async ([source, state, css]) => {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const widget = (await import(url)).default;
+  document.getElementById("widget-css").textContent = css;
+  const el = document.createElement("div");
+  const model = { get: (name) => state[name], set() {}, on() {}, off() {}, save_changes() {} };
+  await widget.render({ model, el, signal: new AbortController().signal });
+  document.getElementById("widget").append(el);
+}"""
+
+
+@pytest.mark.usefixtures("three_js")
+def test_terrain_attached_after_render_takes_the_cell_and_the_theme(harness):
+    harness.page.set_viewport_size({"width": 832, "height": 700})  # an 800 px cell
+    state = TERRAIN_STATE | {"width": 0, "heightmap": issue_grid()}
+    harness.page.evaluate(MOUNT_DETACHED, [widget_js("terrain3d"), state, widget_css("terrain3d")])
+    harness.page.evaluate(NEXT_FRAMES)
+    assert harness.page.locator("#widget canvas").bounding_box()["width"] == 800
+    assert brightness(harness, SKY) > 200  # the light theme's sky, not black
     assert not harness.errors
