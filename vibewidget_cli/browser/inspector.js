@@ -39,6 +39,9 @@ function shown(value) {
     return `table: ${value.length} rows × ${value.columns.length} columns (${columns})`;
   }
   if (value instanceof DataView) return `‹${value.byteLength} bytes›`;
+  if (value?.values instanceof DataView && Array.isArray(value.shape)) {
+    return `grid: ${value.shape.join(" × ")} (float32; set a list of rows)`; // as Grid sends it
+  }
   if (ArrayBuffer.isView(value)) return JSON.stringify(Array.from(value));
   return JSON.stringify(value);
 }
