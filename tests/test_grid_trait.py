@@ -308,3 +308,23 @@ def test_the_real_js_reads_pythons_grid_and_python_reads_the_js_one_back(painter
     painter.set_state({"heightmap": {"shape": [64, 64], "values": base64.b64decode(seen["back"])}})
     expected[0, 0] = 0.75
     assert painter.heightmap == expected
+
+
+def test_vibew_link_joins_grids_and_refuses_a_grid_to_a_list(vibew, project):
+    assert vibew("new", "painter", "--template", "painter").returncode == 0
+    assert vibew("new", "view", "--template", "terrain3d").returncode == 0
+    assert vibew("new", "panel", "--imports", "surface:list[float]").returncode == 0
+    before = (project / "vibew.toml").read_text()
+    refused = vibew("link", "painter.heightmap", "panel.surface")
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == (
+        "error: cannot link painter.heightmap (grid) to panel.surface (list[float]): "
+        "the types differ"
+    )
+    assert (project / "vibew.toml").read_text() == before
+
+    linked = vibew("link", "painter.heightmap", "view.heightmap")
+    assert linked.returncode == 0, linked.stderr
+    wiring = (project / "widgets" / "wiring.py").read_text()
+    call = " ".join(wiring[wiring.index("traitlets.link(") :].split())
+    assert call.startswith('traitlets.link( (painter, "heightmap"), (view, "heightmap"), )')
