@@ -26,7 +26,8 @@ from helpers import run_in_kernel, run_vibew
 from playwright.sync_api import expect
 from test_patterns import canvas_pixels, drag, next_frames, wait_for_change
 
-pytestmark = pytest.mark.timeout(120)
+# One worker for them all (one server per host), beside the JupyterLab tests' worker.
+pytestmark = [pytest.mark.timeout(120), pytest.mark.xdist_group("hosts")]
 
 SHOTS = Path("/tmp/shots")
 DOCS_SCREENSHOTS = hosts.REPO / "docs" / "screenshots"
