@@ -510,6 +510,7 @@ def link_traits(
         ),
         None,
     )
+    source, target = ".".join(asked.source), ".".join(asked.target)
     if existing is not None and js is None:
         raise UserError(
             f"{source} and {target} are already linked ({existing}); --js or --kernel changes how"
