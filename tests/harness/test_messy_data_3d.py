@@ -123,6 +123,45 @@ def test_solar3d_says_0_planets_for_an_empty_frame_with_a_name_column(harness):
 
 
 @pytest.mark.usefixtures("three_js")
+def test_solar3d_draws_the_first_60_of_100k_planets_and_says_so(harness):
+    """100,000 rows froze the page for over a minute (a sphere, an orbit and a label each);
+    now the first 60 are drawn, and the caption says how many there are."""
+    names = [
+        {
+            "name": "name",
+            "kind": "category",
+            "values": list(range(N)),
+            "categories": [f"item {i:06d}" for i in range(N)],
+        }
+    ]
+    page = harness.page
+    page.evaluate(LONG_TASKS)
+    page.evaluate("(columns) => { window.many = encodeTable(columns); }", names)
+    paint = timed(
+        page,
+        f"mount({widget_js('solar3d')!r}, {{ ...{SOLAR_STATE!r}, selected_planet: '', data: many }},"
+        f" {widget_css('solar3d')!r})",
+    )
+    caption = page.locator("#widget p")
+    assert caption.text_content() == (
+        "The first 60 of 100,000 planets · Click a planet to select it · drag to orbit, wheel to zoom"
+    )
+    assert page.locator("#widget .labels div").count() == 60
+    harness.from_python("selected_planet", "item 099999")
+    assert (
+        caption.text_content()
+        == "The first 60 of 100,000 planets · item 099999 selected, not among them"
+    )
+    harness.from_python("selected_planet", "item 000007")
+    assert caption.text_content().startswith(
+        "The first 60 of 100,000 planets · item 000007 selected"
+    )
+    assert max(page.evaluate("window.longTasks"), default=0) < 1000, paint
+    assert harness.cleanup() == 0
+    assert not harness.errors
+
+
+@pytest.mark.usefixtures("three_js")
 def test_terrain3d_draws_a_1_by_1_heightmap_as_a_flat_tile(harness):
     state = {"water_level": 0.2, "height_scale": 0.25, "width": 520, "height": 380}
     harness.mount(widget_js("terrain3d"), {**state, "heightmap": []}, widget_css("terrain3d"))
