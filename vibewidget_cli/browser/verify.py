@@ -71,16 +71,19 @@ class _Run:
         self.blocked_urls: set[str] = set()  # refused here: reported, not "unavailable"
         self.unavailable: list[str] = []  # declared modules that did not load
         self.case = ""  # the messy table on the page, if any: said before each problem
+        self.seen: set[tuple[int, str]] = set()
 
     def line_of(self, stack: str | None) -> int:
         match = re.search(re.escape(self.widget_url) + r"(?:\?[^:]*)?:(\d+):\d+", stack or "")
         return int(match.group(1)) if match else 1
 
     def add(self, line: int, message: str) -> None:
-        if self.case:
-            message = f"with {self.case}: {message}"
-        if (line, message) not in self.problems:
-            self.problems.append((line, message))
+        # A problem is said once: on clean data if it shows there, else with the first
+        # messy table that shows it.
+        if (line, message) in self.seen:
+            return
+        self.seen.add((line, message))
+        self.problems.append((line, f"with {self.case}: {message}" if self.case else message))
 
     def on_page_error(self, error: Any) -> None:
         if self.blocked and "Failed to fetch" in str(error):
