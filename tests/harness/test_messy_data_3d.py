@@ -177,3 +177,36 @@ def test_terrain3d_draws_a_1_by_1_heightmap_as_a_flat_tile(harness):
     assert caption.text_content().startswith("1 \N{MULTIPLICATION SIGN} 3 heightmap")
     assert harness.cleanup() == 0
     assert not harness.errors
+
+
+# As test_grids.MOUNT_DETACHED, with a table: render into an element not yet in the page.
+MOUNT_DETACHED_WITH_TABLE = """async ([source, state, columns, css]) => {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const widget = (await import(url)).default;
+  document.getElementById("widget-css").textContent = css;
+  const el = document.createElement("div");
+  const data = encodeTable(columns);
+  const model = {
+    get: (name) => (name === "data" ? data : state[name]),
+    set() {}, on() {}, off() {}, save_changes() {},
+  };
+  await widget.render({ model, el, signal: new AbortController().signal });
+  document.getElementById("widget").append(el);
+}"""
+
+
+@pytest.mark.usefixtures("three_js")
+def test_solar3d_attached_after_render_takes_the_cell_and_the_theme(harness):
+    """JupyterLab renders a view detached and attaches it after: the sky is read from the theme
+    once the cell gives the view a size (read detached, it was black)."""
+    harness.page.set_viewport_size({"width": 832, "height": 700})  # an 800 px cell
+    state = {**SOLAR_STATE, "width": 0}
+    harness.page.evaluate(
+        MOUNT_DETACHED_WITH_TABLE, [widget_js("solar3d"), state, PLANETS, widget_css("solar3d")]
+    )
+    harness.page.evaluate(
+        "new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
+    assert harness.page.locator("#widget canvas").bounding_box()["width"] == 800
+    assert brightness(harness, (0.0, 0.0, 0.15, 0.1)) > 180  # a light sky, not black
+    assert not harness.errors
