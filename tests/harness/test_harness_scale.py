@@ -99,8 +99,9 @@ def expected_brush(frame: pd.DataFrame, start, end, box) -> np.ndarray:
         return d0 + (position - r0) / k
 
     x, y = frame["x"].to_numpy(), frame["y"].to_numpy()
-    x_range = (margin["left"], width - margin["right"])
-    y_range = (height - margin["bottom"], margin["top"])
+    inset = 0.5  # half a point (1 px at 200k rows): the extreme points stay inside the axes
+    x_range = (margin["left"] + inset, width - margin["right"] - inset)
+    y_range = (height - margin["bottom"] - inset, margin["top"] + inset)
     x0, x1 = sorted(invert(x, x_range, p - box["x"]) for p in (start[0], end[0]))
     y0, y1 = sorted(invert(y, y_range, p - box["y"]) for p in (start[1], end[1]))
     return np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
