@@ -163,6 +163,12 @@ MOUNT_MILLION = """async ([js, css, state, rows]) => {
   const column = (name, values) => ({
     name, kind: "number", dtype: "float64", values: new DataView(values.buffer) });
   window.frameTimes = [];
+  window.painted = []; // the class of each canvas painted with putImageData
+  const put = CanvasRenderingContext2D.prototype.putImageData;
+  CanvasRenderingContext2D.prototype.putImageData = function (...args) {
+    painted.push(this.canvas.className || "base");
+    return put.apply(this, args);
+  };
   const request = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (callback) => request((time) => {
     const start = performance.now();
@@ -185,9 +191,10 @@ REDRAW = """async (name) => {
   const frames = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
   await frames();
   frameTimes.length = 0;
+  painted.length = 0;
   widget.model.fromPython("selected_indices", picked[name]);
   await frames();
-  return frameTimes.reduce((sum, time) => sum + time, 0);
+  return [frameTimes.reduce((sum, time) => sum + time, 0), painted];
 }"""
 # The selections: most rows (x < 0.7, about 3/4), a few more than that, a few hundred, none.
 PICK = """() => {
@@ -204,18 +211,25 @@ def test_a_new_selection_repaints_the_selected_points_not_all(harness):
     )
     harness.page.evaluate(PICK)
     full, most, few = [], [], []
-    for _ in range(5):
+    for _ in range(7):
         # None -> some: every point repainted (muted), then the selected ones (the old way).
-        full.append(harness.page.evaluate(REDRAW, "most"))
+        ms, layers = harness.page.evaluate(REDRAW, "most")
+        assert layers == ["base", "selection"]
+        full.append(ms)
         # Some -> others: the selected points only, 3/4 of the rows, then a few.
-        most.append(harness.page.evaluate(REDRAW, "more"))
-        few.append(harness.page.evaluate(REDRAW, "few"))
-        harness.page.evaluate(REDRAW, "none")
+        for name, times in (("more", most), ("few", few)):
+            ms, layers = harness.page.evaluate(REDRAW, name)
+            assert layers == ["selection"]
+            times.append(ms)
+        ms, layers = harness.page.evaluate(REDRAW, "none")
+        assert layers == ["base", "selection"]  # every point in full colour again
     assert caption(harness).startswith(f"{ROWS:,} rows")
     full_ms, most_ms, few_ms = map(statistics.median, (full, most, few))
     print(f"redraw at {ROWS:,} rows: every point {full_ms:.1f} ms, "
           f"3/4 selected {most_ms:.1f} ms, a few selected {few_ms:.1f} ms")  # fmt: skip
-    # Ratios in the same run, with wide margins: speed itself belongs in benchmarks/.
-    assert most_ms < full_ms, (full, most)
-    assert few_ms < 0.5 * full_ms, (full, few)
+    # A ratio in the same run, with a wide margin (a few points cost ~1/10 of all of them;
+    # repainting every point for them, as before, cost ~1/2):
+    # speed itself belongs in benchmarks/. With 3/4 of the points selected the gain is the
+    # base layer's repaint, too small beside the noise of a shared machine to assert on.
+    assert few_ms < 0.3 * full_ms, (full, few)
     assert harness.errors == []
