@@ -25,7 +25,7 @@ _JS_TYPES = {
     "list[str]": "string[]",
     "dict": "Record<string, unknown>",
     "bytes": "DataView",
-    "grid": "number[][]",
+    "grid": "{ shape: number[], values: DataView } | number[][]",
 }
 _ROW_SELECTION = "DataView | Int32Array | number[]"
 

@@ -17,7 +17,7 @@ const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
  * @param {string | null} zone
  */
 function timeZone(zone) {
-  const fixed = /^([+-])(\d\d):(\d\d)$/.exec(zone ?? "");
+  const fixed = (zone ?? "").match(/^([+-])(\d\d):(\d\d)$/);
   if (!zone || zone === "UTC" || fixed) {
     const sign = fixed?.[1] === "-" ? -1 : 1;
     const minutes = fixed ? Number(fixed[2]) * 60 + Number(fixed[3]) : 0;

@@ -110,14 +110,16 @@ def vocabulary(kind: str) -> tuple[frozenset[str], frozenset[str]]:
     and role (so any identifier outside it could only have come from the input)."""
     template = all_templates()[kind]
     js, py = set(), set()
-    combinations = [[]] + [
-        [TraitSpec(f"probe_{role}_{i}", type_, role) for i, type_ in enumerate(TRAIT_TYPES)]
-        + [TraitSpec(f"probe_{role}_indices", "list[int]", role)]
-        for role in ("export", "import")
-    ]
-    for traits in combinations:
-        for description in ("", "a plain description"):
-            spec = WidgetSpec("probe", description, kind, list(traits))
+    for role in (None, "export", "import"):
+        for description in ("", "a plain description"):  # of the widget and of each trait
+            traits = [
+                TraitSpec(f"probe_{role}_{i}", type_, role, description)
+                for i, type_ in enumerate(TRAIT_TYPES)
+                if role
+            ] + (
+                [TraitSpec(f"probe_{role}_indices", "list[int]", role, description)] if role else []
+            )
+            spec = WidgetSpec("probe", description, kind, traits)
             spec.traits += bind_slots(spec, template)[1]
             for file in render_package(Project(widgets={"probe": spec})):
                 if file.path.endswith(".js"):
