@@ -180,6 +180,8 @@ def option_defaults(kind: str) -> dict:
 def scene(kind: str, traits) -> tuple[dict, dict | None]:
     """The state and the table `kind` is shown with."""
     state = {**option_defaults(kind), **WIDGETS[kind][1]}
+    if state.get("width") == 0:  # fills its cell, but the gallery's cell is as wide as it
+        state["width"] = 560 if kind in ("solar3d", "terrain3d") else 520
     if kind in ("painter", "terrain3d"):
         state["heightmap"] = hill(64 if kind == "painter" else 48)
         return state, None
