@@ -114,7 +114,10 @@ def drag(page, start, end) -> None:
     page.mouse.up()
 
 
-def last_saved_selection(harness) -> list[int]:
+def last_saved_selection(harness, saves: int) -> list[int]:
+    """The selection the `saves`th save sent (the brush saves in a task of its own, once the
+    views linked in the page have shown it: wait for it)."""
+    harness.page.wait_for_function(f"widget.model.saved.length >= {saves}")
     return harness.page.evaluate(
         """() => {
           const { buffer, byteOffset, byteLength } = widget.model.saved.at(-1).selected_indices;
@@ -133,11 +136,13 @@ def test_brush_on_200k_rows_selects_what_numpy_selects(harness, generated, frame
     box = harness.page.get_by_role("img").bounding_box()
     assert box["x"] == int(box["x"]) and box["y"] == int(box["y"])  # whole pixels: exact maths
 
+    saves = 0
     for start, end in [((150, 60), (330, 250)), ((420, 300), (240, 100)), ((100, 30), (500, 300))]:
         start = (box["x"] + start[0], box["y"] + start[1])
         end = (box["x"] + end[0], box["y"] + end[1])
         drag(harness.page, start, end)
-        selected = last_saved_selection(harness)
+        saves += 1
+        selected = last_saved_selection(harness, saves)
         expected = expected_brush(frame, start, end, box)
         assert len(expected) > 1000
         assert selected == expected.tolist()
@@ -146,7 +151,7 @@ def test_brush_on_200k_rows_selects_what_numpy_selects(harness, generated, frame
 
     # A click (no drag) clears the selection.
     harness.page.mouse.click(box["x"] + 200, box["y"] + 200)
-    assert last_saved_selection(harness) == []
+    assert last_saved_selection(harness, saves + 1) == []
     expect(caption).to_have_text(re.compile(r"^([\d,]+ of )?200,000 rows"))
     assert harness.errors == []
 
