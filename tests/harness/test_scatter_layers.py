@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import statistics
 
-from test_widgets import widget_css, widget_js
+from playwright.sync_api import expect
+from test_widgets import drag, widget_css, widget_js
 
 STATE = {"width": 520, "height": 340}
 MARGIN = {"top": 12, "right": 16, "bottom": 44, "left": 60}  # the templates' MARGIN
@@ -100,6 +101,46 @@ def test_histogram_keeps_its_bars_until_the_new_column_arrives(harness):
     set_table(harness, WITH_C)
     assert svg.get_attribute("aria-label") == "Histogram of c"
     assert caption(harness) == "c: all 5 rows"
+    assert harness.errors == []
+
+
+# A view linked in the page (jslink) gets the selection in the brush's `change` event; the
+# frame after the mouse-up shows it. What had been saved, and what the scatter's caption said,
+# at the change, when the mouse-up's handlers were done, and in that frame.
+WATCH_LINK = """() => {
+  window.seen = {};
+  const now = () => ({
+    saves: widget.model.saved.length,
+    caption: document.querySelector("#widget [role=status]").textContent,
+  });
+  widget.model.on("change:selected_indices", () => { seen.change = now(); });
+  window.addEventListener("pointerup", () => {
+    seen.released = now();
+    requestAnimationFrame(() => { seen.frame = now(); });
+  });
+}"""
+
+
+def test_a_brush_reaches_linked_views_before_its_save_and_its_own_redraw(harness):
+    harness.mount_with_table(
+        widget_js("scatter"), STATE | {"x": "a", "y": "b"}, COLUMNS, widget_css("scatter")
+    )
+    harness.page.evaluate(WATCH_LINK)
+    caption_before = caption(harness)
+    box = harness.page.locator("#widget svg").bounding_box()
+    drag(harness.page, (box["x"] + 40, box["y"] + 5), (box["x"] + 510, box["y"] + 300))
+    harness.page.wait_for_function("widget.model.saved.length === 1 && seen.frame")
+    # The linked views drew it in the mouse-up's task, which neither sent the megabytes of
+    # a large selection nor repainted the scatter; nor does the next frame repaint it.
+    seen = harness.page.evaluate("seen")
+    before = {"saves": 0, "caption": caption_before}
+    assert (seen["change"], seen["released"]) == (before, before)
+    assert seen["frame"]["caption"] == caption_before
+    saved = harness.page.evaluate(
+        "Array.from(new Int32Array(widget.model.saved[0].selected_indices.buffer))"
+    )
+    assert saved == [0, 1, 2, 3, 4]
+    expect(harness.page.get_by_role("status")).to_contain_text("5 of 5 rows selected")
     assert harness.errors == []
 
 
