@@ -38,25 +38,35 @@ HARNESS_PAGE = REPO / "tests" / "harness" / "index.html"
 CHROMIUM = os.environ.get("VIBEW_CHROMIUM", "/usr/bin/chromium")
 ORIGIN = "http://harness.test"
 
-# Fetches the table blob, mounts the widget with it; returns the milliseconds mount took.
-MOUNT = """async ([source, table, state]) => {
+# Fetches the table blob, mounts the widget with it (and its stylesheet); returns the
+# milliseconds mount took.
+MOUNT = """async ([source, table, state, css]) => {
   const buffer = await (await fetch(table.url)).arrayBuffer();
   const view = (c) => new DataView(buffer, c.offset, c.byteLength);
   const data = { length: table.length, columns: table.columns.map((c) => ({ ...c, values: view(c) })) };
   const start = performance.now();
-  await window.mount(source, { ...state, data, selected_indices: new DataView(new ArrayBuffer(0)) });
+  const selection = new DataView(new ArrayBuffer(0));
+  await window.mount(source, { ...state, data, selected_indices: selection }, css);
   return performance.now() - start;
 }"""
 
-# Times each pointer-up on the page: from the first listener to the animation frame after the
-# widget's handler (the selection is saved in the handler, painted in that frame).
+# Times each pointer-up on the page: from the first listener to the first animation frame by
+# which the selection is saved (in a task after the handler) and painted (a frame after the one
+# that shows the views linked in the page).
 WATCH_POINTER_UP = """() => {
   window.brushTimes = [];
-  window.addEventListener("pointerup", () => { window.pointerUpAt = performance.now(); }, true);
   window.addEventListener("pointerup", () => {
-    const start = window.pointerUpAt;
-    requestAnimationFrame(() => window.brushTimes.push(performance.now() - start));
-  });
+    const start = performance.now();
+    const saves = widget.model.saved.length;
+    const caption = document.querySelector("[role=status]").textContent;
+    const check = () => {
+      const saved = widget.model.saved.length > saves;
+      const painted = document.querySelector("[role=status]").textContent !== caption;
+      if (saved && painted) window.brushTimes.push(performance.now() - start);
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  }, true);
 }"""
 
 
@@ -66,7 +76,11 @@ def generate(folder: Path) -> tuple[dict[str, str], Any]:
     spec = importlib.util.spec_from_file_location("_traits", widgets / "_traits.py")
     traits = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(traits)
-    sources = {name: (widgets / f"{name}.js").read_text() for name in ("scatter", "histogram")}
+    sources = {
+        f"{name}{suffix}": (widgets / f"{name}{suffix}").read_text()
+        for name in ("scatter", "histogram")
+        for suffix in (".js", ".css")
+    }
     return sources, traits
 
 
@@ -102,7 +116,8 @@ def measure(browser: Any, sources: dict[str, str], traits: Any, rows: int, brush
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{ORIGIN}/index.html")
 
-    first = page.evaluate(MOUNT, [sources["scatter"], table, {"x": "", "y": ""}])
+    state = {"x": "", "y": "", "height": 340}
+    first = page.evaluate(MOUNT, [sources["scatter.js"], table, state, sources["scatter.css"]])
     redraws = page.evaluate(
         """() => {
           const data = widget.model.get("data");
@@ -114,22 +129,22 @@ def measure(browser: Any, sources: dict[str, str], traits: Any, rows: int, brush
         }"""
     )
     page.evaluate(WATCH_POINTER_UP)
-    box = page.locator(".vibew-scatter svg").bounding_box()
+    box = page.locator("#widget svg").bounding_box()
     sizes = []
     for i in range(brushes):
         page.mouse.move(box["x"] + 120 + 10 * i, box["y"] + 50)
         page.mouse.down()
         page.mouse.move(box["x"] + 330 + 10 * i, box["y"] + 240, steps=3)
         page.mouse.up()
-        page.wait_for_function(f"window.brushTimes.length > {i}")
-        sizes.append(page.evaluate("widget.model.saved.at(-1).selected_indices.length"))
+        page.wait_for_function(f"window.brushTimes.length > {i}", polling=20)
+        sizes.append(page.evaluate("widget.model.saved.at(-1).selected_indices.byteLength / 4"))
     brush_times = page.evaluate("window.brushTimes")
 
     histogram = page.evaluate(
         """async ([source, table]) => {
           const data = widget.model.get("data");
           const start = performance.now();
-          await window.mount(source, { data, column: "", bins: 30,
+          await window.mount(source, { data, column: "", bins: 30, height: 260,
                                        selected_indices: new DataView(new ArrayBuffer(0)) });
           const first = performance.now() - start;
           const every = Int32Array.from({ length: data.length }, (_, i) => i);
@@ -141,7 +156,7 @@ def measure(browser: Any, sources: dict[str, str], traits: Any, rows: int, brush
           });
           return { first, redraws };
         }""",
-        [sources["histogram"], table],
+        [sources["histogram.js"], table],
     )
     context.close()
     if errors:
