@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import statistics
 
+import pytest
+from conftest import ORIGIN, Harness, _serve_page
 from playwright.sync_api import expect
 from test_widgets import drag, widget_css, widget_js
 
@@ -166,7 +168,24 @@ PAINTED_BOX = """() => {
 }"""
 
 
-def test_the_extreme_points_are_drawn_inside_the_axes(harness):
+@pytest.fixture(params=[1, 2], ids=["1x", "2x"])
+def screen(request, _browser):
+    """A harness page on a screen of 1 or 2 device pixels per CSS pixel."""
+    context = _browser.new_context(
+        viewport={"width": 900, "height": 700}, device_scale_factor=request.param
+    )
+    context.route(f"{ORIGIN}/**", _serve_page)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    result = Harness(page)
+    page.on("pageerror", lambda exc: result.errors.append(f"pageerror: {exc}"))
+    page.goto(f"{ORIGIN}/index.html")
+    yield result
+    context.close()
+
+
+def test_the_extreme_points_are_drawn_inside_the_axes(screen):
+    harness = screen
     # Few rows: the largest points (3 px). The extremes of both columns, and a selection
     # holding the extremes, so both layers are painted at the edges.
     columns = [
