@@ -9,10 +9,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
 
-# Browser for the e2e tests: Debian's Chromium (`playwright install` cannot download here).
-if [ ! -x /usr/bin/chromium ]; then
+# From Debian: Chromium for the browser tests (`playwright install` cannot download here), and
+# a Java runtime for the PySpark test of the kernel-side queries (Spark 4 runs on Java 17+).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v java >/dev/null || missing+=(default-jre-headless)
+if [ ${#missing[@]} -gt 0 ]; then
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
 # From npm, as the lock file pins them: local copies of CDN modules (three.js) that the browser
