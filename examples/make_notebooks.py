@@ -73,13 +73,14 @@ links = link(painter=painter, landscape=landscape)""",
     "landscape",
     md(
         """\
-The height grid is a list of 64 rows of 64 floats from 0 to 1; set one from Python:
+The height grid is a 64 x 64 float32 array from 0 to 1 (NaN for a cell with no value),
+sent as one binary buffer; set one from Python as a numpy array or a list of rows:
 
 ```python
 import numpy as np
 
 x = np.linspace(-1, 1, 64)
-painter.heightmap = (0.9 * np.exp(-4 * (x[:, None] ** 2 + x[None, :] ** 2))).tolist()
+painter.heightmap = 0.9 * np.exp(-4 * (x[:, None] ** 2 + x[None, :] ** 2))
 ```"""
     ),
 ]

@@ -18,7 +18,10 @@ class Scatter(anywidget.AnyWidget):
     _esm = pathlib.Path(__file__).parent / "scatter.js"
     _css = pathlib.Path(__file__).parent / "scatter.css"
 
-    data = Table(help="the rows, one binary buffer a column").tag(sync=True)
+    data = Table(
+        columns=("x", "y"),
+        help="the rows; only the two columns drawn are sent, one binary buffer each",
+    ).tag(sync=True)
     x = traitlets.Unicode(
         "",
         help="column on the x axis (empty: the first numeric column)",
@@ -27,7 +30,10 @@ class Scatter(anywidget.AnyWidget):
         "",
         help="column on the y axis (empty: the next numeric column)",
     ).tag(sync=True)
-    width = traitlets.Int(520, help="width of the plot in pixels").tag(sync=True)
+    width = traitlets.Int(
+        0,
+        help="fixed width of the plot in pixels (0: fill the output cell, at least 360 px)",
+    ).tag(sync=True)
     height = traitlets.Int(340, help="height of the plot in pixels").tag(sync=True)
     selected_indices = RowIndices(help="brush selection").tag(sync=True)
 

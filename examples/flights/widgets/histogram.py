@@ -18,13 +18,19 @@ class Histogram(anywidget.AnyWidget):
     _esm = pathlib.Path(__file__).parent / "histogram.js"
     _css = pathlib.Path(__file__).parent / "histogram.css"
 
-    data = Table(help="the rows, one binary buffer a column").tag(sync=True)
+    data = Table(
+        columns=("column",),
+        help="the rows; only the column binned is sent, as one binary buffer",
+    ).tag(sync=True)
     column = traitlets.Unicode(
         "",
         help="the column to bin (empty: the first numeric column)",
     ).tag(sync=True)
     bins = traitlets.Int(30, help="number of bins").tag(sync=True)
-    width = traitlets.Int(520, help="width of the chart in pixels").tag(sync=True)
+    width = traitlets.Int(
+        0,
+        help="fixed width of the chart in pixels (0: fill the output cell, at least 360 px)",
+    ).tag(sync=True)
     height = traitlets.Int(260, help="height of the chart in pixels").tag(sync=True)
     selected_indices = RowIndices(
         help="list of indices selected by brush",

@@ -5,7 +5,7 @@
  * @property {EncodedTable | null} data  the rows, one binary buffer a column
  * @property {string} category  text column with one bar per value (empty: the first text column)
  * @property {string} value  numeric column summed per bar (empty: the first; none: count rows)
- * @property {number} width  width of the chart in pixels
+ * @property {number} width  fixed width of the chart in pixels (0: fill the output cell, at least 360 px)
  * @property {number} height  height of the chart in pixels, with the category names level
  * @property {string} selected_planet  name of the clicked planet
  */
@@ -34,6 +34,7 @@ function render({ model, el, signal }) {
   let hidden = 0; // categories left out: they do not fit
   let summed = false; // whether some bar adds up more than one row
   let empty = ""; // why nothing is drawn
+  let unnamed = 0; // rows whose category is missing
   let missing = 0; // rows whose value is missing or infinite
   let rowCount = 0;
 
@@ -49,6 +50,7 @@ function render({ model, el, signal }) {
         : (numbers.find((c) => c.name === named) ?? numbers[0] ?? null);
     rowCount = table.length;
     all = [];
+    unnamed = 0;
     missing = 0;
     empty = category
       ? table.length
@@ -63,9 +65,12 @@ function render({ model, el, signal }) {
     const rows = new Int32Array(category.categories.length);
     for (let row = 0; row < table.length; row++) {
       const code = category.values[row];
-      if (code < 0) continue;
       const amount = value ? value.values[row] : 1;
-      // Missing and infinite values are left out, and counted
+      // A row with no category, or no finite value, is left out, and counted
+      if (code < 0) {
+        unnamed++;
+        continue;
+      }
       if (!Number.isFinite(amount)) {
         missing++;
         continue;
@@ -79,7 +84,9 @@ function render({ model, el, signal }) {
     summed = all.some((entry) => entry.rows > 1);
     if (!all.length) {
       const rows = plural(table.length, "row");
-      empty = `No numeric values in ${value?.name} to draw: ${rows}, all missing or infinite.`;
+      empty = unnamed
+        ? `Nothing to draw: ${rows}, ${leftOut()}.`
+        : `No numeric values in ${value?.name} to draw: ${rows}, all missing or infinite.`;
     }
     draw();
   }
@@ -90,7 +97,9 @@ function render({ model, el, signal }) {
       caption.textContent = empty;
       return;
     }
-    const room = model.get("width") - MARGIN.left - MARGIN.right;
+    const width = model.get("width") || cellWidth();
+    const height = model.get("height");
+    const room = width - MARGIN.left - MARGIN.right;
     const fit = Math.max(1, Math.min(MAX_BARS, Math.floor(room / NAME_ROOM)));
     entries = all;
     hidden = Math.max(0, all.length - fit);
@@ -101,7 +110,6 @@ function render({ model, el, signal }) {
     }
     const selected = model.get("selected_planet");
     const highlighted = new Set(selected ? [selected] : []);
-    const [width, height] = [model.get("width"), model.get("height")];
     const tilted = entries.length > 8;
     svg.setAttribute("width", String(width));
     svg.setAttribute("height", String(height + (tilted ? TILTED_ROOM : 0)));
@@ -162,15 +170,30 @@ function render({ model, el, signal }) {
 
     const more = hidden.toLocaleString();
     const shown = hidden ? ` (the largest; +${more} more not shown)` : "";
-    const lost = `; ${missing.toLocaleString()} missing or infinite`;
-    const drawn = missing
-      ? ` · ${(rowCount - missing).toLocaleString()} of ${plural(rowCount, "row")} drawn${lost}`
-      : "";
+    const kept = (rowCount - unnamed - missing).toLocaleString();
+    const drawn =
+      unnamed || missing
+        ? ` · ${kept} of ${plural(rowCount, "row")} drawn; ${leftOut()}`
+        : "";
     const summary = `${plural(entries.length, "bar")} by ${category.name}`;
     const chosen = highlighted.size
       ? ` · highlighted: ${[...highlighted].join(", ")}`
       : "";
     caption.textContent = `${summary}${shown}${drawn}${chosen}`;
+  }
+
+  /** The rows left out, and why: "2 missing name, 1 missing or infinite price". */
+  function leftOut() {
+    const reasons = [];
+    if (unnamed) {
+      reasons.push(`${unnamed.toLocaleString()} missing ${category.name}`);
+    }
+    if (missing) {
+      reasons.push(
+        `${missing.toLocaleString()} missing or infinite ${value.name}`,
+      );
+    }
+    return reasons.join(", ");
   }
 
   model.on("change:data", load);
@@ -179,6 +202,7 @@ function render({ model, el, signal }) {
   model.on("change:width", draw);
   model.on("change:height", draw);
   model.on("change:selected_planet", draw);
+  const cellWidth = fitWidth(el, signal, draw);
   load();
 }
 
@@ -203,9 +227,10 @@ function shortNumber(value) {
 /**
  * @typedef {"number" | "bool" | "time" | "category"} Kind
  * @typedef { { name: string, kind: Kind, dtype: string, values: DataView,
- *   categories?: string[] } } EncodedColumn
+ *   categories?: string[], timezone?: string | null } } EncodedColumn
  * @typedef { { length: number, columns: EncodedColumn[] } } EncodedTable
  * @typedef { { name: string, kind: Kind, categories: string[] | null,
+ *   timezone: string | null,
  *   values: Float64Array | Float32Array | Int32Array | Uint8Array } } Column
  * @typedef { { length: number, columns: Column[] } } Table
  */
@@ -214,7 +239,8 @@ function shortNumber(value) {
  * Decodes the table `Table` in `_traits.py` sends, one binary buffer a column.
  * Numbers, booleans and times become typed arrays over the received bytes (no
  * copy); text becomes Int32Array codes into `categories` (-1: missing). Missing
- * numbers are NaN; times are milliseconds since 1970 (UTC).
+ * numbers are NaN; times are milliseconds since 1970 (UTC), their `timezone` the
+ * zone they were written in ("America/New_York", "UTC", "+05:30"), or null.
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -226,6 +252,7 @@ function decodeTable(table) {
     kind: column.kind,
     values: typedArray(column.values, column.dtype),
     categories: column.categories ?? null,
+    timezone: column.timezone ?? null,
   }));
   return { length: table.length, columns };
 }
@@ -306,9 +333,8 @@ const TICK_UNITS = [
   [1e3, "k"],
 ];
 
-/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300 · 2024-05-01. */
-function formatTick(value, kind = "number") {
-  if (kind === "time") return new Date(value).toISOString().slice(0, 10);
+/** A tick's label: 0.25 · 1500 · 60k · 1.2M · 2e15 · 1e300. */
+function formatTick(value) {
   const magnitude = Math.abs(value);
   if (magnitude >= 1e15 || (magnitude > 0 && magnitude < 1e-4)) {
     return value.toExponential().replace("e+", "e"); // 1e300, 2.5e-7
@@ -337,6 +363,48 @@ function pickCategoryColumn(table, name, traitName = "") {
 /** A count with its noun: "1 row", "3,000 rows". */
 function plural(count, noun) {
   return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+const MIN_WIDTH = 360; // px: a narrower cell scrolls rather than squeeze the view
+
+/**
+ * Follows the width of `el`, which the page gives it (the notebook cell's
+ * output): calls `onResize` when it changes, at most once an animation frame,
+ * until `signal` aborts. Returns a function that reads the width to draw at:
+ * that of `el`'s content, never below MIN_WIDTH. Where `el` takes the width
+ * of what is in it (an inline-block), that width is kept: no drawing wider
+ * and wider.
+ *
+ * @param {HTMLElement} el
+ * @param {AbortSignal} signal
+ * @param {() => void} onResize
+ * @returns {() => number}
+ */
+function fitWidth(el, signal, onResize) {
+  const measure = () => {
+    const style = getComputedStyle(el);
+    const padding =
+      parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return Math.max(MIN_WIDTH, Math.floor(el.clientWidth - (padding || 0)));
+  };
+  let width = measure();
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const next = measure();
+      if (next === width) return;
+      width = next;
+      onResize();
+    });
+  });
+  observer.observe(el);
+  signal.addEventListener("abort", () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+  });
+  return () => width;
 }
 
 export default { render };

@@ -7,7 +7,7 @@ import * as THREE from "https://esm.sh/three@0.160.0";
  * @typedef {object} Model
  * @property {EncodedTable | null} data  the rows, one binary buffer a column
  * @property {number} speed  orbit speed (1: the fastest planet turns once in 12 seconds; 0 stops)
- * @property {number} width  width of the view in pixels
+ * @property {number} width  fixed width of the view in pixels (0: fill the output cell, at least 360 px)
  * @property {number} height  height of the view in pixels
  * @property {string} selected_planet  written here: name of the clicked planet
  */
@@ -16,6 +16,7 @@ const SUN_RADIUS = 1.6;
 const SYSTEM_RADIUS = 20; // scene units to the outermost planet's outer edge
 const FASTEST_ORBIT = 12; // seconds a turn of the fastest planet, at speed 1
 const LABEL_CHARS = 24; // longer names are cut, in full in the label's title
+const MAX_PLANETS = 60; // more rows than this: the first ones, and the caption says so
 const PALETTE = [0xb1aca6, 0xe3bb76, 0x4f8fd8, 0xc1440e, 0xd8b48a];
 
 // The table's columns, found by name (any case); only a name column is needed.
@@ -67,6 +68,7 @@ function render({ model, el, signal }) {
 
   let planets = []; // { name, mesh, path, label, orbitRadius, angle, speed }
   let named = false; // whether the table has a name column (it may have no rows)
+  let rowCount = 0; // rows in the table, drawn or not
   let [width, height] = [0, 0];
   const raycaster = new THREE.Raycaster();
   const projected = new THREE.Vector3();
@@ -89,7 +91,8 @@ function render({ model, el, signal }) {
       return Number.isFinite(value) && value > 0 ? value : fallback;
     };
     const rows = [];
-    for (let row = 0; row < table.length; row++) {
+    rowCount = table.length;
+    for (let row = 0; row < Math.min(rowCount, MAX_PLANETS); row++) {
       const code = names ? names.values[row] : -1;
       const colorCode = color ? color.values[row] : -1;
       rows.push({
@@ -205,9 +208,17 @@ function render({ model, el, signal }) {
         "Pass a DataFrame of planets: a name column, and radius, distance, " +
         "period and color columns if you have them.";
     } else {
-      caption.textContent = chosen
-        ? `${shortened(chosen.name)} selected · click another, or empty space to clear`
-        : "Click a planet to select it · drag to orbit, wheel to zoom";
+      const shown =
+        rowCount > planets.length
+          ? `The first ${planets.length} of ${plural(rowCount, "planet")} · `
+          : "";
+      if (chosen) {
+        caption.textContent = `${shown}${shortened(chosen.name)} selected · click another, or empty space to clear`;
+      } else if (name && shown) {
+        caption.textContent = `${shown}${shortened(name)} selected, not among them`;
+      } else {
+        caption.textContent = `${shown}Click a planet to select it · drag to orbit, wheel to zoom`;
+      }
     }
   }
 
@@ -222,7 +233,8 @@ function render({ model, el, signal }) {
   }
 
   function resize() {
-    [width, height] = [model.get("width"), model.get("height")];
+    width = model.get("width") || cellWidth();
+    height = model.get("height");
     renderer.setPixelRatio(window.devicePixelRatio || 1);
     renderer.setSize(width, height);
     camera.aspect = width / height;
@@ -318,6 +330,12 @@ function render({ model, el, signal }) {
   model.on("change:selected_planet", select);
   model.on("change:width", resize);
   model.on("change:height", resize);
+  // A notebook attaches the view after render: the cell's width, and the colours of
+  // its theme, are known once it has a size.
+  const cellWidth = fitWidth(el, signal, () => {
+    resize();
+    paint();
+  });
   onThemeChange(paint, signal);
   resize();
   load();
@@ -393,9 +411,10 @@ function starField(count = 800) {
 /**
  * @typedef {"number" | "bool" | "time" | "category"} Kind
  * @typedef { { name: string, kind: Kind, dtype: string, values: DataView,
- *   categories?: string[] } } EncodedColumn
+ *   categories?: string[], timezone?: string | null } } EncodedColumn
  * @typedef { { length: number, columns: EncodedColumn[] } } EncodedTable
  * @typedef { { name: string, kind: Kind, categories: string[] | null,
+ *   timezone: string | null,
  *   values: Float64Array | Float32Array | Int32Array | Uint8Array } } Column
  * @typedef { { length: number, columns: Column[] } } Table
  */
@@ -404,7 +423,8 @@ function starField(count = 800) {
  * Decodes the table `Table` in `_traits.py` sends, one binary buffer a column.
  * Numbers, booleans and times become typed arrays over the received bytes (no
  * copy); text becomes Int32Array codes into `categories` (-1: missing). Missing
- * numbers are NaN; times are milliseconds since 1970 (UTC).
+ * numbers are NaN; times are milliseconds since 1970 (UTC), their `timezone` the
+ * zone they were written in ("America/New_York", "UTC", "+05:30"), or null.
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -416,6 +436,7 @@ function decodeTable(table) {
     kind: column.kind,
     values: typedArray(column.values, column.dtype),
     categories: column.categories ?? null,
+    timezone: column.timezone ?? null,
   }));
   return { length: table.length, columns };
 }
@@ -586,6 +607,53 @@ function pickCategoryColumn(table, name, traitName = "") {
   return (
     text.find((c) => c.name === name) ?? text.find(named) ?? text[0] ?? null
   );
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
+}
+
+const MIN_WIDTH = 360; // px: a narrower cell scrolls rather than squeeze the view
+
+/**
+ * Follows the width of `el`, which the page gives it (the notebook cell's
+ * output): calls `onResize` when it changes, at most once an animation frame,
+ * until `signal` aborts. Returns a function that reads the width to draw at:
+ * that of `el`'s content, never below MIN_WIDTH. Where `el` takes the width
+ * of what is in it (an inline-block), that width is kept: no drawing wider
+ * and wider.
+ *
+ * @param {HTMLElement} el
+ * @param {AbortSignal} signal
+ * @param {() => void} onResize
+ * @returns {() => number}
+ */
+function fitWidth(el, signal, onResize) {
+  const measure = () => {
+    const style = getComputedStyle(el);
+    const padding =
+      parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return Math.max(MIN_WIDTH, Math.floor(el.clientWidth - (padding || 0)));
+  };
+  let width = measure();
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const next = measure();
+      if (next === width) return;
+      width = next;
+      onResize();
+    });
+  });
+  observer.observe(el);
+  signal.addEventListener("abort", () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+  });
+  return () => width;
 }
 
 /**

@@ -161,9 +161,10 @@ function render({ model, el, signal }) {
 /**
  * @typedef {"number" | "bool" | "time" | "category"} Kind
  * @typedef { { name: string, kind: Kind, dtype: string, values: DataView,
- *   categories?: string[] } } EncodedColumn
+ *   categories?: string[], timezone?: string | null } } EncodedColumn
  * @typedef { { length: number, columns: EncodedColumn[] } } EncodedTable
  * @typedef { { name: string, kind: Kind, categories: string[] | null,
+ *   timezone: string | null,
  *   values: Float64Array | Float32Array | Int32Array | Uint8Array } } Column
  * @typedef { { length: number, columns: Column[] } } Table
  */
@@ -172,7 +173,8 @@ function render({ model, el, signal }) {
  * Decodes the table `Table` in `_traits.py` sends, one binary buffer a column.
  * Numbers, booleans and times become typed arrays over the received bytes (no
  * copy); text becomes Int32Array codes into `categories` (-1: missing). Missing
- * numbers are NaN; times are milliseconds since 1970 (UTC).
+ * numbers are NaN; times are milliseconds since 1970 (UTC), their `timezone` the
+ * zone they were written in ("America/New_York", "UTC", "+05:30"), or null.
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -184,6 +186,7 @@ function decodeTable(table) {
     kind: column.kind,
     values: typedArray(column.values, column.dtype),
     categories: column.categories ?? null,
+    timezone: column.timezone ?? null,
   }));
   return { length: table.length, columns };
 }

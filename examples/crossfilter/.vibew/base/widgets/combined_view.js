@@ -61,6 +61,9 @@ function render({ model, el, signal }) {
     for (const column of data.columns) {
       const cell = document.createElement("th");
       cell.textContent = column.name;
+      if (column.kind === "time" && column.timezone) {
+        cell.title = `times in ${timeZone(column.timezone).name}`;
+      }
       if (column.kind === "number") cell.className = "number";
       head.append(cell);
     }
@@ -162,24 +165,28 @@ function rowsWhere(pass) {
 }
 
 /**
- * A column's text for a row: numbers with the same decimals all the way down,
- * dates without a midnight time.
+ * A column's text for a row: numbers with the same decimals all the way down;
+ * times to the unit they need, in their zone and named by it ("2024-03-10
+ * 00:00 EST"), dates alone when all are at midnight.
  */
-function cellText({ kind, values, categories }) {
+function cellText({ kind, values, categories, timezone }) {
   switch (kind) {
     case "category":
       return (row) => (values[row] < 0 ? "" : categories[values[row]]);
     case "bool":
       return (row) => (Number.isNaN(values[row]) ? "" : String(!!values[row]));
-    case "time":
+    case "time": {
+      const zone = timeZone(timezone);
+      const unit = timeUnit(values, zone);
       return (row) => {
-        if (Number.isNaN(values[row])) return "";
-        // 2024-05-01T13:45:00.000Z
-        const text = new Date(values[row]).toISOString();
-        return text.endsWith("T00:00:00.000Z")
-          ? text.slice(0, 10)
-          : text.slice(0, 19).replace("T", " ");
+        const time = values[row];
+        if (Number.isNaN(time)) return "";
+        const wall = wallClock(zone, time);
+        if (unit === DAY) return dateText(wall);
+        const text = `${dateText(wall)} ${clockText(wall, unit)}`;
+        return zone.name ? `${text} ${zone.suffix(time)}` : text;
       };
+    }
     default: {
       if (hugeNumbers(values)) {
         // 1.0e300, not 301 digits pushing the column off screen
@@ -197,6 +204,22 @@ function cellText({ kind, values, categories }) {
         Number.isNaN(values[row]) ? "" : number.format(values[row]);
     }
   }
+}
+
+/**
+ * The finest unit a time column needs: DAY when every time is at midnight in
+ * its zone, else MINUTE, SECOND or 1 (ms).
+ */
+function timeUnit(values, zone) {
+  let unit = DAY;
+  for (let i = 0; i < values.length && unit > 1; i++) {
+    const time = values[i];
+    if (!Number.isFinite(time)) continue;
+    if (unit === DAY && (time + zone.offset(time)) % DAY) unit = MINUTE;
+    if (unit === MINUTE && time % MINUTE) unit = SECOND;
+    if (unit === SECOND && time % SECOND) unit = 1;
+  }
+  return unit;
 }
 
 /** Whether a column holds a finite number past 1e15, too long to print in full. */
@@ -239,9 +262,10 @@ function fractionDigits(values) {
 /**
  * @typedef {"number" | "bool" | "time" | "category"} Kind
  * @typedef { { name: string, kind: Kind, dtype: string, values: DataView,
- *   categories?: string[] } } EncodedColumn
+ *   categories?: string[], timezone?: string | null } } EncodedColumn
  * @typedef { { length: number, columns: EncodedColumn[] } } EncodedTable
  * @typedef { { name: string, kind: Kind, categories: string[] | null,
+ *   timezone: string | null,
  *   values: Float64Array | Float32Array | Int32Array | Uint8Array } } Column
  * @typedef { { length: number, columns: Column[] } } Table
  */
@@ -250,7 +274,8 @@ function fractionDigits(values) {
  * Decodes the table `Table` in `_traits.py` sends, one binary buffer a column.
  * Numbers, booleans and times become typed arrays over the received bytes (no
  * copy); text becomes Int32Array codes into `categories` (-1: missing). Missing
- * numbers are NaN; times are milliseconds since 1970 (UTC).
+ * numbers are NaN; times are milliseconds since 1970 (UTC), their `timezone` the
+ * zone they were written in ("America/New_York", "UTC", "+05:30"), or null.
  *
  * @param {EncodedTable | null | undefined} table
  * @returns {Table}
@@ -262,6 +287,7 @@ function decodeTable(table) {
     kind: column.kind,
     values: typedArray(column.values, column.dtype),
     categories: column.categories ?? null,
+    timezone: column.timezone ?? null,
   }));
   return { length: table.length, columns };
 }
@@ -286,8 +312,8 @@ function typedArray(view, dtype) {
 
 /**
  * Row positions as an Int32Array, whatever form the model holds them in: a
- * DataView from Python (`RowIndices` sends one int32 buffer), an Int32Array set
- * here, or a plain array.
+ * DataView (`RowIndices` sends one int32 buffer, and `rowsToSave` saves one),
+ * an Int32Array, or a plain array.
  */
 function rowIndices(value) {
   if (!value) return new Int32Array(0);
@@ -301,6 +327,122 @@ function rowIndices(value) {
   return Int32Array.from(value);
 }
 
+/**
+ * A selection as `model.set` should get it: a DataView of its int32 bytes.
+ * Every host sends a DataView as one binary buffer (marimo sends nothing else
+ * as binary: a typed array would reach Python as a dict of index to value).
+ */
+function rowsToSave(rows) {
+  const int32 = rowIndices(rows);
+  return new DataView(int32.buffer, int32.byteOffset, int32.byteLength);
+}
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/**
+ * A time column's clock. Times arrive as UTC milliseconds with the zone they
+ * were written in: an IANA name ("America/New_York"), "UTC", a fixed offset
+ * ("+05:30"), or null for times written without one, shown as written (kept as
+ * UTC, so the browser's own zone never shifts them). A zone the browser does
+ * not know is shown as UTC, and named so.
+ *
+ * `offset(ms)`: what to add to a UTC time for the zone's wall clock there;
+ * `suffix(ms)`: the zone's short name there ("EST", "EDT"), "" with no zone.
+ *
+ * @param {string | null} zone
+ */
+function timeZone(zone) {
+  const fixed = (zone ?? "").match(/^([+-])(\d\d):(\d\d)$/);
+  if (!zone || zone === "UTC" || fixed) {
+    const sign = fixed?.[1] === "-" ? -1 : 1;
+    const minutes = fixed ? Number(fixed[2]) * 60 + Number(fixed[3]) : 0;
+    const suffix = zone ?? "";
+    return {
+      name: zone,
+      offset: () => sign * minutes * MINUTE,
+      suffix: () => suffix,
+    };
+  }
+  let clock;
+  try {
+    clock = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      timeZoneName: "short",
+    });
+  } catch {
+    return timeZone("UTC"); // a zone this browser does not know
+  }
+  const offsets = new Map(); // by minute: zones change offset on whole minutes
+  return {
+    name: zone,
+    offset(ms) {
+      const minute = Math.floor(ms / MINUTE);
+      if (!offsets.has(minute)) {
+        if (offsets.size > 10_000) offsets.clear();
+        const part = partsOf(clock, minute * MINUTE);
+        const wall = utcTime(part.year, part.month - 1, part.day, part.hour);
+        offsets.set(minute, wall + part.minute * MINUTE - minute * MINUTE);
+      }
+      return offsets.get(minute);
+    },
+    suffix: (ms) => partsOf(clock, ms).timeZoneName,
+  };
+}
+
+/** The numbers (and the zone's name) a formatter shows for a time. */
+function partsOf(format, ms) {
+  const parts = {};
+  for (const { type, value } of format.formatToParts(ms)) {
+    parts[type] = type === "timeZoneName" ? value : Number(value);
+  }
+  return parts;
+}
+
+/** Date.UTC, for years before 100 too (Date.UTC reads 24 as 1924). */
+function utcTime(year, month, day = 1, hour = 0) {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getTime() + hour * HOUR;
+}
+
+/**
+ * A time as the zone's clock shows it, a Date to read with the getUTC methods:
+ * `wallClock(zone, ms).getUTCHours()` is the hour there.
+ */
+function wallClock(zone, ms) {
+  return new Date(ms + zone.offset(ms));
+}
+
+/**
+ * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
+ * ms); in a gap that clock skips (spring forward), the first time after it.
+ */
+function timeAt(zone, wall) {
+  const guess = wall - zone.offset(wall);
+  const time = wall - zone.offset(guess);
+  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
+}
+
+/** A wallClock date as "2024-03-10". */
+function dateText(wall) {
+  return wall.toISOString().slice(0, 10);
+}
+
+/** A wallClock time as "00:00", "00:00:05" or "00:00:05.250", to `unit`. */
+function clockText(wall, unit = MINUTE) {
+  const text = wall.toISOString().slice(11, 23); // 00:00:05.250
+  return text.slice(0, unit >= MINUTE ? 5 : unit >= SECOND ? 8 : 12);
+}
 /**
  * The text column to group by: the one named `name` (an option), else one a
  * trait's name points at (`selected_airlines` → "airline" or "airlines"), else

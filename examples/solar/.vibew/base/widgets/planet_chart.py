@@ -27,7 +27,10 @@ class PlanetChart(anywidget.AnyWidget):
         "",
         help="numeric column summed per bar (empty: the first; none: count rows)",
     ).tag(sync=True)
-    width = traitlets.Int(520, help="width of the chart in pixels").tag(sync=True)
+    width = traitlets.Int(
+        0,
+        help="fixed width of the chart in pixels (0: fill the output cell, at least 360 px)",
+    ).tag(sync=True)
     height = traitlets.Int(
         260,
         help="height of the chart in pixels, with the category names level",

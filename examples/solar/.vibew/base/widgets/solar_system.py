@@ -23,7 +23,10 @@ class SolarSystem(anywidget.AnyWidget):
         1.0,
         help="orbit speed (1: the fastest planet turns once in 12 seconds; 0 stops)",
     ).tag(sync=True)
-    width = traitlets.Int(560, help="width of the view in pixels").tag(sync=True)
+    width = traitlets.Int(
+        0,
+        help="fixed width of the view in pixels (0: fill the output cell, at least 360 px)",
+    ).tag(sync=True)
     height = traitlets.Int(420, help="height of the view in pixels").tag(sync=True)
     selected_planet = traitlets.Unicode(
         "",

@@ -8,12 +8,13 @@ import * as THREE from "https://esm.sh/three@0.160.0";
  * @typedef {object} Model
  * @property {number} water_level  height of the water plane, 0 to 1 (0 hides it)
  * @property {number} height_scale  height of a cell at 1.0, as a fraction of the terrain's width
- * @property {number} width  width of the view in pixels
+ * @property {number} width  fixed width of the view in pixels (0: fill the output cell, at least 360 px)
  * @property {number} height  height of the view in pixels
- * @property {number[][]} heightmap  64x64 grid of float values 0-1 representing terrain height
+ * @property {{ shape: number[], values: DataView } | number[][]} heightmap  64x64 grid of float values 0-1 representing terrain height
  */
 
 const EXTENT = 10; // world units across the terrain
+const FLAT = { rows: 2, cols: 2, heights: new Float32Array(4) };
 
 /** @type {import("@anywidget/types").Render<Model>} */
 function render({ model, el, signal }) {
@@ -38,6 +39,7 @@ function render({ model, el, signal }) {
   scene.add(sun);
   const camera = new THREE.PerspectiveCamera(40, 1, 0.1, 200);
 
+  const palette = linearPalette(); // each height's colour, for the vertices
   const ground = new THREE.MeshStandardMaterial({
     vertexColors: true,
     roughness: 0.9,
@@ -73,7 +75,8 @@ function render({ model, el, signal }) {
   });
 
   function resize() {
-    const [width, height] = [model.get("width"), model.get("height")];
+    const width = model.get("width") || cellWidth();
+    const height = model.get("height");
     renderer.setPixelRatio(window.devicePixelRatio || 1);
     renderer.setSize(width, height);
     camera.aspect = width / height;
@@ -91,10 +94,11 @@ function render({ model, el, signal }) {
 
   function load() {
     const value = model.get("heightmap");
-    const empty = !(value?.length >= 1 && value[0]?.length >= 1);
+    const grid = decodeGrid(value);
+    const empty = !grid.rows;
+    const missing = countMissing(grid.heights);
     // Flat until a heightmap arrives; a single row or column is a strip, drawn twice.
-    const grid = readGrid(empty ? null : value, 2);
-    const { rows, cols, heights } = twoByTwoAtLeast(grid);
+    const { rows, cols, heights } = twoByTwoAtLeast(empty ? FLAT : grid);
     let geometry = terrain.geometry;
     if (geometry.userData.shape !== `${rows}x${cols}`) {
       geometry.dispose();
@@ -108,12 +112,17 @@ function render({ model, el, signal }) {
     }
     const { position, color } = geometry.attributes;
     const scale = model.get("height_scale") * EXTENT;
-    const rgb = new THREE.Color();
+    const [xyz, rgb] = [position.array, color.array];
     for (let i = 0; i < heights.length; i++) {
-      position.setY(i, heights[i] * scale);
-      const [r, g, b] = heightColor(heights[i]);
-      rgb.setRGB(r / 255, g / 255, b / 255, THREE.SRGBColorSpace);
-      color.setXYZ(i, rgb.r, rgb.g, rgb.b);
+      const height = heights[i];
+      if (Number.isNaN(height)) continue; // a hole: no triangle reaches it
+      xyz[i * 3 + 1] = height * scale;
+      const shade = Math.round(Math.min(1, Math.max(0, height)) * 255) * 3;
+      rgb.set(palette.subarray(shade, shade + 3), i * 3);
+    }
+    if (missing || geometry.userData.holes) {
+      geometry.setIndex(surfaceIndex(rows, cols, heights));
+      geometry.userData.holes = missing > 0;
     }
     position.needsUpdate = true;
     color.needsUpdate = true;
@@ -121,10 +130,11 @@ function render({ model, el, signal }) {
     geometry.computeBoundingSphere();
     water.position.y = model.get("water_level") * scale;
     water.visible = model.get("water_level") > 0;
+    const holes = missing ? `; ${plural(missing, "cell")} missing` : "";
     caption.textContent = empty
       ? "No heightmap yet: link one, e.g. from a painter widget."
-      : `${grid.rows} × ${grid.cols} heightmap · drag to orbit, wheel to zoom, ` +
-        "double-click to reset";
+      : `${grid.rows} × ${grid.cols} heightmap${holes} · drag to orbit, ` +
+        "wheel to zoom, double-click to reset";
     requestDraw();
   }
 
@@ -133,6 +143,12 @@ function render({ model, el, signal }) {
   model.on("change:height_scale", load);
   model.on("change:width", resize);
   model.on("change:height", resize);
+  // A notebook attaches the view after render: the cell's width, and the colours of
+  // its theme, are known once it has a size.
+  const cellWidth = fitWidth(el, signal, () => {
+    resize();
+    paint();
+  });
   onThemeChange(paint, signal);
   resize();
   paint();
@@ -284,23 +300,92 @@ function orbitControls(camera, element, view, options) {
   return { dragged: () => travelled > 4 };
 }
 
+const MIN_WIDTH = 360; // px: a narrower cell scrolls rather than squeeze the view
+
 /**
- * A height grid as one flat Float64Array, row after row. The model holds a list
- * of rows (Python's list of lists of floats); with nothing there yet it is
- * `size` x `size` zeros.
+ * Follows the width of `el`, which the page gives it (the notebook cell's
+ * output): calls `onResize` when it changes, at most once an animation frame,
+ * until `signal` aborts. Returns a function that reads the width to draw at:
+ * that of `el`'s content, never below MIN_WIDTH. Where `el` takes the width
+ * of what is in it (an inline-block), that width is kept: no drawing wider
+ * and wider.
+ *
+ * @param {HTMLElement} el
+ * @param {AbortSignal} signal
+ * @param {() => void} onResize
+ * @returns {() => number}
  */
-function readGrid(value, size) {
-  if (!value?.length || !value[0]?.length) {
-    return { rows: size, cols: size, heights: new Float64Array(size * size) };
+function fitWidth(el, signal, onResize) {
+  const measure = () => {
+    const style = getComputedStyle(el);
+    const padding =
+      parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    return Math.max(MIN_WIDTH, Math.floor(el.clientWidth - (padding || 0)));
+  };
+  let width = measure();
+  let frame = 0;
+  const observer = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      const next = measure();
+      if (next === width) return;
+      width = next;
+      onResize();
+    });
+  });
+  observer.observe(el);
+  signal.addEventListener("abort", () => {
+    observer.disconnect();
+    cancelAnimationFrame(frame);
+  });
+  return () => width;
+}
+
+/**
+ * A height grid as one flat Float32Array, row after row, NaN where a cell has no
+ * value. The model holds what `Grid` in _traits.py sends: `{ shape, values }`,
+ * the float32 values in a DataView (a typed array when set on this page), or
+ * the list of rows widgets wrote before. An empty grid has no rows.
+ */
+function decodeGrid(value) {
+  if (value?.shape) {
+    const [rows, cols] = value.shape;
+    return { rows, cols, heights: float32s(value.values, rows * cols) };
   }
-  const rows = value.length;
-  const cols = value[0].length;
-  const heights = new Float64Array(rows * cols);
+  const rows = value?.length ?? 0;
+  const cols = rows && (value[0]?.length ?? 0);
+  const heights = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = value[r];
-    for (let c = 0; c < cols; c++) heights[r * cols + c] = Number(row[c]) || 0;
+    for (let c = 0; c < cols; c++) {
+      const height = value[r][c];
+      heights[r * cols + c] = height == null ? NaN : Number(height);
+    }
   }
-  return { rows, cols, heights };
+  return { rows: cols && rows, cols, heights };
+}
+
+/** `count` float32 values over the bytes of a DataView, typed array or buffer. */
+function float32s(values, count) {
+  if (values instanceof Float32Array) return values;
+  const view = ArrayBuffer.isView(values) ? values : new DataView(values);
+  const { buffer, byteOffset } = view;
+  return byteOffset % 4 === 0
+    ? new Float32Array(buffer, byteOffset, count)
+    : new Float32Array(buffer.slice(byteOffset, byteOffset + count * 4));
+}
+
+/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
+function encodeGrid({ rows, cols, heights }) {
+  // A DataView, which every host (marimo too) sends as one binary buffer.
+  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
+}
+
+/** How many cells have no height (NaN). */
+function countMissing(heights) {
+  let missing = 0;
+  for (const height of heights) if (Number.isNaN(height)) missing++;
+  return missing;
 }
 
 /**
@@ -318,8 +403,12 @@ const TERRAIN_STOPS = [
   [1.0, [255, 255, 255]],
 ];
 
-/** The terrain colour of a height in 0..1, as [r, g, b] bytes. */
+/** The colour of a cell with no height: magenta, which no terrain has. */
+const MISSING_COLOR = [214, 40, 160];
+
+/** The terrain colour of a height in 0..1 (NaN: no height), as [r, g, b] bytes. */
 function heightColor(height) {
+  if (Number.isNaN(height)) return MISSING_COLOR;
   const h = Math.min(1, Math.max(0, height));
   let i = 1;
   while (i < TERRAIN_STOPS.length - 1 && TERRAIN_STOPS[i][0] < h) i++;
@@ -332,12 +421,12 @@ function heightColor(height) {
 /**
  * The grid with at least two rows and two columns, as a plane needs: a single row
  * or column (a 1 × 1 grid too) repeated, so that it draws as a flat strip or tile.
- * @param {ReturnType<typeof readGrid>} grid
+ * @param {ReturnType<typeof decodeGrid>} grid
  */
 function twoByTwoAtLeast({ rows, cols, heights }) {
   if (rows >= 2 && cols >= 2) return { rows, cols, heights };
   const [tall, wide] = [Math.max(rows, 2), Math.max(cols, 2)];
-  const tiled = new Float64Array(tall * wide);
+  const tiled = new Float32Array(tall * wide);
   for (let r = 0; r < tall; r++) {
     for (let c = 0; c < wide; c++) {
       tiled[r * wide + c] =
@@ -345,6 +434,46 @@ function twoByTwoAtLeast({ rows, cols, heights }) {
     }
   }
   return { rows: tall, cols: wide, heights: tiled };
+}
+
+/**
+ * The triangles of a rows x cols plane, in PlaneGeometry's order, whose three
+ * corners all have a height: a cell with none (NaN) leaves a hole.
+ */
+function surfaceIndex(rows, cols, heights) {
+  const index = new Uint32Array((rows - 1) * (cols - 1) * 6);
+  let n = 0;
+  const add = (a, b, c) => {
+    if (Number.isNaN(heights[a] + heights[b] + heights[c])) return;
+    [index[n], index[n + 1], index[n + 2]] = [a, b, c];
+    n += 3;
+  };
+  for (let r = 0; r < rows - 1; r++) {
+    for (let c = 0; c < cols - 1; c++) {
+      const [a, b] = [r * cols + c, (r + 1) * cols + c]; // this row, the next
+      add(a, b, a + 1);
+      add(b, b + 1, a + 1);
+    }
+  }
+  return new THREE.BufferAttribute(index.slice(0, n), 1);
+}
+
+/** The terrain colour of each height from 0 to 1 in 256 steps, as three.js's
+ * linear RGB: three floats a step. */
+function linearPalette() {
+  const palette = new Float32Array(256 * 3);
+  const rgb = new THREE.Color();
+  for (let i = 0; i < 256; i++) {
+    const [r, g, b] = heightColor(i / 255);
+    rgb.setRGB(r / 255, g / 255, b / 255, THREE.SRGBColorSpace);
+    palette.set([rgb.r, rgb.g, rgb.b], i * 3);
+  }
+  return palette;
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };

@@ -3,6 +3,8 @@ import pathlib
 import anywidget
 import traitlets
 
+from ._traits import Grid
+
 
 class Landscape(anywidget.AnyWidget):
     """3D landscape viewer with Three.js showing terrain mesh and water plane."""
@@ -18,9 +20,11 @@ class Landscape(anywidget.AnyWidget):
         0.25,
         help="height of a cell at 1.0, as a fraction of the terrain's width",
     ).tag(sync=True)
-    width = traitlets.Int(520, help="width of the view in pixels").tag(sync=True)
+    width = traitlets.Int(
+        0,
+        help="fixed width of the view in pixels (0: fill the output cell, at least 360 px)",
+    ).tag(sync=True)
     height = traitlets.Int(380, help="height of the view in pixels").tag(sync=True)
-    heightmap = traitlets.List(
-        traitlets.List(traitlets.Float()),
+    heightmap = Grid(
         help="64x64 grid of float values 0-1 representing terrain height",
     ).tag(sync=True)

@@ -6,7 +6,7 @@
  * @property {number} size  cells along each side of the height grid
  * @property {number} width  width of the canvas in pixels
  * @property {number} height  height of the canvas in pixels
- * @property {number[][]} heightmap  written here: 64x64 grid of float values 0-1 representing terrain height
+ * @property {{ shape: number[], values: DataView } | number[][]} heightmap  written here: 64x64 grid of float values 0-1 representing terrain height
  */
 
 const STRENGTH = 0.05; // height a brush stamp adds at its centre
@@ -57,8 +57,10 @@ function render({ model, el, signal }) {
     [cells.width, cells.height] = [cols, rows];
     const image = cellContext.createImageData(cols, rows);
     for (let i = 0; i < heights.length; i++) {
-      const shade = Math.round(Math.min(1, Math.max(0, heights[i])) * 255);
-      image.data.set(palette[shade], i * 4);
+      const height = heights[i];
+      const shade = Math.round(Math.min(1, Math.max(0, height)) * 255);
+      const rgb = Number.isNaN(height) ? MISSING_COLOR : palette[shade];
+      image.data.set(rgb, i * 4);
       image.data[i * 4 + 3] = 255;
     }
     cellContext.putImageData(image, 0, 0);
@@ -81,7 +83,10 @@ function render({ model, el, signal }) {
       context.stroke();
       context.globalAlpha = 1;
     }
-    caption.textContent = `${rows} × ${cols} cells`;
+    const missing = countMissing(heights);
+    caption.textContent =
+      `${rows} × ${cols} cells` +
+      (missing ? `; ${plural(missing, "cell")} missing` : "");
   }
 
   function brushRadius() {
@@ -112,12 +117,7 @@ function render({ model, el, signal }) {
   }
 
   function write() {
-    const { rows, cols, heights } = grid;
-    // Four decimals are finer than any brush, and keep the message small.
-    const round = (h) => Math.round(h * 1e4) / 1e4;
-    written = Array.from({ length: rows }, (_, r) =>
-      Array.from(heights.subarray(r * cols, (r + 1) * cols), round),
-    );
+    written = encodeGrid(grid); // one float32 buffer, whatever the size
     lastWrite = performance.now();
     model.set("heightmap", written);
     model.save_changes();
@@ -187,6 +187,13 @@ function render({ model, el, signal }) {
   resize();
 }
 
+/** The model's grid, to paint on; flat, `size` cells a side, while it has none. */
+function readGrid(value, size) {
+  const { rows, cols, heights } = decodeGrid(value);
+  if (rows) return { rows, cols, heights: heights.slice() }; // the model's stays
+  return { rows: size, cols: size, heights: new Float32Array(size * size) };
+}
+
 /** Adds a soft round bump (a dip if `amount` < 0) at `at`, in 0..1. */
 function stamp(grid, at, radius, amount) {
   const { rows, cols, heights } = grid;
@@ -202,14 +209,15 @@ function stamp(grid, at, radius, amount) {
       if (d2 >= r2) continue;
       const falloff = (1 - d2 / r2) ** 2; // 1 at the centre, 0 at the rim
       const i = row * cols + col;
-      heights[i] = Math.min(1, Math.max(0, heights[i] + amount * falloff));
+      const height = Number.isNaN(heights[i]) ? 0 : heights[i]; // paints a hole
+      heights[i] = Math.min(1, Math.max(0, height + amount * falloff));
     }
   }
 }
 
 /** The grid resampled bilinearly to `size` x `size` cells. */
 function resample({ rows, cols, heights }, size) {
-  const out = new Float64Array(size * size);
+  const out = new Float32Array(size * size);
   const at = (row, col) => heights[row * cols + col];
   for (let row = 0; row < size; row++) {
     const y = (row / (size - 1)) * (rows - 1);
@@ -228,22 +236,49 @@ function resample({ rows, cols, heights }, size) {
 }
 
 /**
- * A height grid as one flat Float64Array, row after row. The model holds a list
- * of rows (Python's list of lists of floats); with nothing there yet it is
- * `size` x `size` zeros.
+ * A height grid as one flat Float32Array, row after row, NaN where a cell has no
+ * value. The model holds what `Grid` in _traits.py sends: `{ shape, values }`,
+ * the float32 values in a DataView (a typed array when set on this page), or
+ * the list of rows widgets wrote before. An empty grid has no rows.
  */
-function readGrid(value, size) {
-  if (!value?.length || !value[0]?.length) {
-    return { rows: size, cols: size, heights: new Float64Array(size * size) };
+function decodeGrid(value) {
+  if (value?.shape) {
+    const [rows, cols] = value.shape;
+    return { rows, cols, heights: float32s(value.values, rows * cols) };
   }
-  const rows = value.length;
-  const cols = value[0].length;
-  const heights = new Float64Array(rows * cols);
+  const rows = value?.length ?? 0;
+  const cols = rows && (value[0]?.length ?? 0);
+  const heights = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
-    const row = value[r];
-    for (let c = 0; c < cols; c++) heights[r * cols + c] = Number(row[c]) || 0;
+    for (let c = 0; c < cols; c++) {
+      const height = value[r][c];
+      heights[r * cols + c] = height == null ? NaN : Number(height);
+    }
   }
-  return { rows, cols, heights };
+  return { rows: cols && rows, cols, heights };
+}
+
+/** `count` float32 values over the bytes of a DataView, typed array or buffer. */
+function float32s(values, count) {
+  if (values instanceof Float32Array) return values;
+  const view = ArrayBuffer.isView(values) ? values : new DataView(values);
+  const { buffer, byteOffset } = view;
+  return byteOffset % 4 === 0
+    ? new Float32Array(buffer, byteOffset, count)
+    : new Float32Array(buffer.slice(byteOffset, byteOffset + count * 4));
+}
+
+/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
+function encodeGrid({ rows, cols, heights }) {
+  // A DataView, which every host (marimo too) sends as one binary buffer.
+  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
+}
+
+/** How many cells have no height (NaN). */
+function countMissing(heights) {
+  let missing = 0;
+  for (const height of heights) if (Number.isNaN(height)) missing++;
+  return missing;
 }
 
 /**
@@ -261,8 +296,12 @@ const TERRAIN_STOPS = [
   [1.0, [255, 255, 255]],
 ];
 
-/** The terrain colour of a height in 0..1, as [r, g, b] bytes. */
+/** The colour of a cell with no height: magenta, which no terrain has. */
+const MISSING_COLOR = [214, 40, 160];
+
+/** The terrain colour of a height in 0..1 (NaN: no height), as [r, g, b] bytes. */
 function heightColor(height) {
+  if (Number.isNaN(height)) return MISSING_COLOR;
   const h = Math.min(1, Math.max(0, height));
   let i = 1;
   while (i < TERRAIN_STOPS.length - 1 && TERRAIN_STOPS[i][0] < h) i++;
@@ -270,6 +309,11 @@ function heightColor(height) {
   const [h1, c1] = TERRAIN_STOPS[i];
   const t = (h - h0) / (h1 - h0);
   return [0, 1, 2].map((k) => Math.round(c0[k] + (c1[k] - c0[k]) * t));
+}
+
+/** A count with its noun: "1 row", "3,000 rows". */
+function plural(count, noun) {
+  return `${count.toLocaleString()} ${count === 1 ? noun : `${noun}s`}`;
 }
 
 export default { render };

@@ -3,6 +3,8 @@ import pathlib
 import anywidget
 import traitlets
 
+from ._traits import Grid
+
 
 class Painter(anywidget.AnyWidget):
     """2D canvas for painting terrain height with mouse brush, stores 64x64 grid."""
@@ -16,8 +18,7 @@ class Painter(anywidget.AnyWidget):
     ).tag(sync=True)
     width = traitlets.Int(384, help="width of the canvas in pixels").tag(sync=True)
     height = traitlets.Int(384, help="height of the canvas in pixels").tag(sync=True)
-    heightmap = traitlets.List(
-        traitlets.List(traitlets.Float()),
+    heightmap = Grid(
         help="64x64 grid of float values 0-1 representing terrain height",
     ).tag(sync=True)
 
