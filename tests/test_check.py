@@ -188,7 +188,7 @@ def test_an_export_never_set(brushing):
 
 
 def test_an_export_set_but_never_saved(brushing):
-    line = edit(brushing / "widgets/scatter.js", "model.save_changes();", "")
+    line = edit(brushing / "widgets/scatter.js", "setTimeout(() => model.save_changes());", "")
     problems = check_problems(brushing)
     assert len(problems) == 1
     assert problems[0].startswith(f"widgets/scatter.js:{line - 1}: model.save_changes() is never")
@@ -198,7 +198,7 @@ def test_an_export_neither_set_nor_saved(brushing):
     # The same rules as the LLM's answer is held to (check.contract_problems).
     js = brushing / "widgets/scatter.js"
     edit(js, 'model.set("selected_indices", rowsToSave(brushed));', "")
-    edit(js, "model.save_changes();", "")
+    edit(js, "setTimeout(() => model.save_changes());", "")
     assert check_problems(brushing) == [
         "widgets/scatter.js:1: export 'selected_indices' is never written: "
         "no model.set('selected_indices', ...)",
