@@ -201,3 +201,43 @@ def test_only_imports_the_static_rules_accept_may_load(chromium):
     js = 'import * as evil from "https://evil.test/lib@1.0.0";\n' + js
     problems = verify(js, css, spec, get_template("generic"), source="w.js", browser=chromium)
     assert any("network request to https://evil.test/lib@1.0.0 blocked" in p for p in problems)
+
+
+def test_a_widget_wider_than_a_narrow_cell_fails(chromium):
+    """A widget drawn at a fixed 800 px scrolls sideways in a 500 px cell: the check says so."""
+    spec = typical("generic")
+    js = (
+        "function render({ model, el }) {\n"
+        '  const box = document.createElement("div");\n'
+        '  box.style.width = "800px";\n'
+        '  box.textContent = String(model.get("level"));\n'
+        '  model.on("change:level", () => { box.textContent = String(model.get("level")); });\n'
+        '  el.addEventListener("click", () => { model.set("picked", "x"); model.save_changes(); });\n'
+        "  el.append(box);\n"
+        "}\n"
+        "export default { render };\n"
+    )
+    problems = verify(js, "", spec, get_template("generic"), source="w.js", browser=chromium)
+    assert problems == [
+        "w.js:1: with a cell 500 px wide: it needs 800 px: it scrolls sideways instead of fitting"
+    ]
+
+
+def test_a_widget_that_breaks_on_a_grid_with_holes_fails(chromium):
+    """terrain3d drawn by a widget that assumes every cell has a height: the check names the
+    grid with missing cells, and the 1 x 1 grid passes."""
+    spec = typical("terrain3d")
+    js, css = files(spec)
+    if not THREE_FILE.is_file():
+        cannot_start(f"{THREE_FILE} missing (npm ci --prefix tests/e2e/js)")
+    lines = js.splitlines()
+    bad, line = seeded(
+        lines,
+        "function render(",
+        '  const grid = model.get("heightmap"); if (grid?.values && new Float32Array('
+        'grid.values.buffer).some(Number.isNaN)) throw new RangeError("a hole");',
+    )
+    problems = verify(bad, css, spec, get_template("terrain3d"), source="w.js", browser=chromium)
+    assert problems == [
+        f"w.js:{line}: with a 64 by 64 grid with missing cells: render threw RangeError: a hole"
+    ]

@@ -244,3 +244,14 @@ def _messy_frame(what: str) -> Any:
             columns={"label": "<img src=x onerror=alert(1)>", "count": "__proto__"}
         )
     raise ValueError(f"no messy table {what!r}")
+
+
+def messy_grids() -> list[tuple[str, dict[str, Any]]]:
+    """Height grids people really have, as `Grid` sends them: missing cells (NaN) and a
+    single cell."""
+    holed = grid(64, 64)
+    for row, column in [(5, 5), (20, 40), (40, 12), (63, 63), (0, 31)]:
+        holed[row][column] = math.nan
+    for column in range(10, 30):
+        holed[32][column] = math.nan
+    return [("a 64 by 64 grid with missing cells", _grid(holed)), ("a 1 by 1 grid", _grid([[0.5]]))]

@@ -7,8 +7,9 @@ export is never written (`model.set` then `save_changes`), sets each import from
 side and fails when neither the DOM nor the pixels change, and blocks every request other
 than the local server and the module imports the file declares. A widget with data is then
 mounted again on each of the messy tables of `synthetic.messy_tables` (infinities, huge
-numbers, missing values, a time zone, no rows, 100,000 names, ...), and fails on any error
-there. Each problem is a line `{source}:{line}: {message}` (`with {table}: {message}` for a
+numbers, missing values, a time zone, no rows, 100,000 names, ...), a widget with a grid on
+each messy grid (missing cells, one cell), and every widget in a cell 500 px wide; any error
+there fails, and so does a widget wider than that cell. Each problem is a line `{source}:{line}: {message}` (`with {table}: {message}` for a
 messy table), the line from the stack when the error is in the widget.
 
 `$VIBEW_MODULE_MAP` (JSON `{url: local file}`) serves declared CDN modules from local files.
@@ -25,7 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibewidget_cli.browser.server import WidgetServer
-from vibewidget_cli.browser.synthetic import messy_tables, new_values, synthetic_state
+from vibewidget_cli.browser.synthetic import (
+    messy_grids,
+    messy_tables,
+    new_values,
+    synthetic_state,
+)
 
 if TYPE_CHECKING:
     from vibewidget_cli.check.project import Problem
@@ -363,6 +369,8 @@ def _check(
     _check_imports(run, page, widget, js)
     if "data" in state:
         _check_messy_tables(run, page, state)
+    _check_messy_grids(run, page, widget, state)
+    _check_narrow_cell(run, page, state)
 
 
 def _check_imports(run: _Run, page: Any, widget: WidgetSpec, js: str) -> None:
@@ -397,6 +405,41 @@ def _check_messy_tables(run: _Run, page: Any, state: dict) -> None:
         _settle(page)
         if mounted["ms"] > _FROZEN_MS:
             run.add(1, f"drawing took {mounted['ms'] / 1000:.1f} s, the page frozen all along")
+    run.case = ""
+
+
+def _check_messy_grids(run: _Run, page: Any, widget: WidgetSpec, state: dict) -> None:
+    """The widget mounted with each grid trait set to each messy grid (missing cells, one
+    cell): any error is a problem said with the grid."""
+    names = [t.name for t in widget.traits if t.type == "grid"]
+    for what, value in messy_grids() if names else []:
+        page.evaluate("() => widget.cleanup()")
+        run.case = what
+        mounted = page.evaluate(_MOUNT_TIMED, {**state, **dict.fromkeys(names, value)})
+        if "text" in mounted:
+            run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
+        else:
+            _settle(page)
+    run.case = ""
+
+
+# How wide the widget draws: its element's box, or more when what it holds overflows.
+_DRAWN_WIDTH = """() => Math.max(widget.el.scrollWidth, widget.el.getBoundingClientRect().width)"""
+
+
+def _check_narrow_cell(run: _Run, page: Any, state: dict) -> None:
+    """The widget in a cell 500 px wide, as in a narrow window: it fits, with no error."""
+    page.evaluate("() => widget.cleanup()")
+    page.set_viewport_size({"width": 500 + 2 * 16, "height": 700})  # the page's margins
+    run.case = "a cell 500 px wide"
+    mounted = page.evaluate(_MOUNT_TIMED, state)
+    if "text" in mounted:
+        run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
+    else:
+        _settle(page)
+        wide = round(page.evaluate(_DRAWN_WIDTH))
+        if wide > 500:
+            run.add(1, f"it needs {wide} px: it scrolls sideways instead of fitting")
     run.case = ""
 
 
