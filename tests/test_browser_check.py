@@ -99,7 +99,7 @@ def test_throw_in_render_names_its_line(check):
 
 def test_removed_set_names_the_export(check):
     js, css, _lines = scatter_js()
-    bad = js.replace('    model.set("selected_indices", rowsToSave(brushed));\n', "")
+    bad = js.replace('    model.set("selected_indices", rowsToSave(brushed, table.length));\n', "")
     problems = check(bad, css)
     line = line_of(bad.splitlines(), '"selected_indices"')
     assert len(problems) == 1, problems

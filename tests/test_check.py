@@ -180,7 +180,7 @@ def edit(path: Path, old: str, new: str) -> int:
 
 
 def test_an_export_never_set(brushing):
-    edit(brushing / "widgets/scatter.js", 'model.set("selected_indices", rowsToSave(brushed));', "")
+    edit(brushing / "widgets/scatter.js", 'model.set("selected_indices", rowsToSave(brushed, table.length));', "")
     assert check_problems(brushing) == [
         "widgets/scatter.js:1: export 'selected_indices' is never written: "
         "no model.set('selected_indices', ...)"
@@ -197,7 +197,7 @@ def test_an_export_set_but_never_saved(brushing):
 def test_an_export_neither_set_nor_saved(brushing):
     # The same rules as the LLM's answer is held to (check.contract_problems).
     js = brushing / "widgets/scatter.js"
-    edit(js, 'model.set("selected_indices", rowsToSave(brushed));', "")
+    edit(js, 'model.set("selected_indices", rowsToSave(brushed, table.length));', "")
     edit(js, "setTimeout(() => model.save_changes());", "")
     assert check_problems(brushing) == [
         "widgets/scatter.js:1: export 'selected_indices' is never written: "

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 import importlib.util
 import json
@@ -727,3 +728,59 @@ def test_decoded_selection_in_node(scatter, tmp_path):
         }
         assert rows["list"]["values"] == [3, 1, 2]
         assert rows["missing"]["values"] == []
+
+
+_SAVE_IN_NODE = """
+{indices_js}
+const { length, picks } = JSON.parse(process.argv[2]);
+const out = picks.map((rows) => {
+  const saved = rowsToSave(Int32Array.from(rows), length);
+  const view = saved instanceof DataView ? saved : saved.bitmap;
+  const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("base64");
+  const back = Array.from(rowIndices(saved));
+  return { bitmap: !(saved instanceof DataView), length: saved.length ?? null, bytes, back };
+});
+console.log(JSON.stringify(out));
+"""
+
+
+def test_a_dense_selection_travels_as_a_bitmap(scatter, tmp_path):
+    """The page saves a selection as one bit a row when that is smaller than int32 rows (a
+    Jupyter server drops a message over 10 MiB from the page: 2.6M int32 rows); Python reads
+    either form as the same rows, and a bitmap that cannot hold its length is refused."""
+    node = shutil.which("node")
+    if node is None:
+        cannot_start("node is not installed")
+    length = 1000
+    rng = np.random.default_rng(3)
+    picks = [
+        sorted(rng.choice(length, 900, replace=False).tolist()),  # dense: 125 bytes, not 3,600
+        [3, 500, 999],  # sparse: 12 bytes, not 125
+        list(range(length)),
+        [],
+    ]
+    script = tmp_path / "save.mjs"
+    script.write_text(_SAVE_IN_NODE.replace("{indices_js}", (SHARED_JS / "indices.js").read_text()))
+    done = subprocess.run(
+        [node, str(script), json.dumps({"length": length, "picks": picks})],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    saved = json.loads(done.stdout)
+    assert [s["bitmap"] for s in saved] == [True, False, True, False]
+    trait = scatter.traits()["selected_indices"]
+    from_json = trait.metadata["from_json"]
+    for rows, save in zip(picks, saved, strict=True):
+        assert save["back"] == rows  # the page reads its own save back
+        data = base64.b64decode(save["bytes"])
+        wire = {"length": save["length"], "bitmap": memoryview(data)} if save["bitmap"] else data
+        assert trait.validate(scatter, from_json(wire, scatter)).tolist() == rows
+        if save["bitmap"]:
+            assert len(data) == 125
+    scatter.set_state({"selected_indices": {"length": 9, "bitmap": memoryview(b"\xff\x01")}})
+    assert scatter.selected_indices == list(range(9))
+    for wrong in ({"length": 17, "bitmap": b"\xff\x01"}, {"length": "9", "bitmap": b"\x01"}):
+        with pytest.raises(traitlets.TraitError, match="bitmap"):
+            from_json(wrong, scatter)

@@ -27,7 +27,7 @@ _JS_TYPES = {
     "bytes": "DataView",
     "grid": "{ shape: number[], values: DataView } | number[][]",
 }
-_ROW_SELECTION = "DataView | Int32Array | number[]"
+_ROW_SELECTION = "DataView | { length: number, bitmap: DataView } | Int32Array | number[]"
 
 EXPORTS = ["level:int", "label:str", "flags:list[str]", "meta:dict", "surface:grid"]
 IMPORTS = ["ratio_value:float", "enabled:bool", "marks:list[float]", "blob:bytes", "ids:list[int]"]

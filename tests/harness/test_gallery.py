@@ -220,8 +220,8 @@ def test_every_template_draws_something(harness, generated, kind, theme, request
         page.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + 0.7 * box["height"], steps=8)
         page.mouse.up()
         # Saved in a task of its own, once the linked views have shown the selection.
-        saved = "widget.model.saved.at(-1)?.selected_indices.byteLength / 4"  # a DataView
-        page.wait_for_function(f"{saved} > 20")
+        saved = "widget.model.saved.at(-1)?.selected_indices"
+        page.wait_for_function(f"{saved} && savedRows({saved}).length > 20")
     page.mouse.move(0, 0)
     page.wait_for_timeout(300)  # a frame or two for canvases and WebGL
 

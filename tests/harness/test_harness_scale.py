@@ -118,12 +118,7 @@ def last_saved_selection(harness, saves: int) -> list[int]:
     """The selection the `saves`th save sent (the brush saves in a task of its own, once the
     views linked in the page have shown it: wait for it)."""
     harness.page.wait_for_function(f"widget.model.saved.length >= {saves}")
-    return harness.page.evaluate(
-        """() => {
-          const { buffer, byteOffset, byteLength } = widget.model.saved.at(-1).selected_indices;
-          return Array.from(new Int32Array(buffer, byteOffset, byteLength / 4));  // a DataView
-        }"""
-    )
+    return harness.page.evaluate("savedRows(widget.model.saved.at(-1).selected_indices)")
 
 
 def test_brush_on_200k_rows_selects_what_numpy_selects(harness, generated, frame):

@@ -138,9 +138,7 @@ def test_a_brush_reaches_linked_views_before_its_save_and_its_own_redraw(harness
     before = {"saves": 0, "caption": caption_before}
     assert (seen["change"], seen["released"]) == (before, before)
     assert seen["frame"]["caption"] == caption_before
-    saved = harness.page.evaluate(
-        "Array.from(new Int32Array(widget.model.saved[0].selected_indices.buffer))"
-    )
+    saved = harness.page.evaluate("savedRows(widget.model.saved[0].selected_indices)")
     assert saved == [0, 1, 2, 3, 4]
     expect(harness.page.get_by_role("status")).to_contain_text("5 of 5 rows selected")
     assert harness.errors == []
