@@ -148,13 +148,23 @@ def measure(context, server, folder: Path, rows: int, link: str, brushes: int) -
         text = caption.inner_text()
         selected.append(int(text.split(": ")[1].split(" of ")[0].replace(",", "")))
     times = page.evaluate("window.brushTimes")
-    # The last brush reached Python on both sides of the link.
-    in_python = lab.run_code(
-        page,
-        "print(len(scatter.selected_indices), bool(histogram.selected_indices == scatter.selected_indices))",
-    )
+    # The last brush reached Python on both sides of the link. Over a browser link the views
+    # show it first; ipywidgets holds a model's save while the kernel is busy with its last
+    # one, and a cell run meanwhile may see the brush before: ask again for a while.
+    for _ in range(20):
+        in_python = lab.run_code(
+            page,
+            "print(len(scatter.selected_indices),"
+            " bool(histogram.selected_indices == scatter.selected_indices))",
+        )
+        if in_python == f"{selected[-1]} True":
+            break
+        page.wait_for_timeout(500)
     if in_python != f"{selected[-1]} True":
-        sys.exit(f"Python saw {in_python!r}, the histogram shows {selected[-1]} rows")
+        sys.exit(
+            f"Python saw {in_python!r}, the histogram shows {selected[-1]} rows\n"
+            f"page errors: {errors}\nserver log:\n{server.log_tail()}"
+        )
     page.close()
     server.shutdown_kernels()
     if errors:

@@ -784,3 +784,25 @@ def test_a_dense_selection_travels_as_a_bitmap(scatter, tmp_path):
     for wrong in ({"length": 17, "bitmap": b"\xff\x01"}, {"length": "9", "bitmap": b"\x01"}):
         with pytest.raises(traitlets.TraitError, match="bitmap"):
             from_json(wrong, scatter)
+
+
+def test_a_bitmap_from_the_page_is_not_sent_back_and_goes_on_as_a_bitmap(scatter, histogram):
+    """ipywidgets sends a value back to the page when its wire form differs from what the
+    page sent: a bitmap read as rows must go back (and on, through a link) as the same
+    bitmap, not as int32 rows 32 times larger, which a view linked in the page would save
+    again, past the server's 10 MiB limit at a few million rows."""
+    traitlets.link((scatter, "selected_indices"), (histogram, "selected_indices"))
+    sent_scatter, sent_histogram = _comm_messages(scatter), _comm_messages(histogram)
+    bits = np.packbits(np.arange(5000) % 3 != 0, bitorder="little").tobytes()
+    scatter.set_state({"selected_indices": {"length": 5000, "bitmap": memoryview(bits)}})
+    assert len(scatter.selected_indices) == 3333
+    assert sent_scatter == []  # nothing back to the page that sent it
+    ((msg, buffers),) = sent_histogram
+    assert msg["state"] == {"selected_indices": {"length": 5000}}
+    assert msg["buffer_paths"] == [["selected_indices", "bitmap"]]
+    assert bytes(buffers[0]) == bits
+    histogram.selected_indices = histogram.selected_indices[:10]  # a slice: int32 rows
+    assert (
+        bytes(sent_histogram[-1][1][0])
+        == np.arange(1, 15)[np.arange(1, 15) % 3 != 0][:10].astype("<i4").tobytes()
+    )

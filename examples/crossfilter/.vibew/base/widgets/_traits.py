@@ -26,6 +26,9 @@ class Rows(np.ndarray):
     The elementwise result is still numpy's: `rows[rows != 3]`.
     """
 
+    #: The rows as the page sent them when that was a bitmap (one bit a row), else None.
+    bitmap: dict[str, Any] | None = None
+
     def __eq__(self, other: object) -> Any:
         return _compare(self, other, equal=True)
 
@@ -132,7 +135,14 @@ def _rows(array: np.ndarray) -> Rows:
     return array.view(Rows)
 
 
-def _indices_to_json(value: np.ndarray, widget: Any) -> memoryview:
+def _indices_to_json(value: np.ndarray, widget: Any) -> Any:
+    # A selection that came as a bitmap goes on as one: ipywidgets sends a value back to
+    # the page when it differs from what the page sent (int32 rows are 32 times larger,
+    # and a view linked in the page would save them again), and a linked widget gets the
+    # small form too.
+    bitmap = getattr(value, "bitmap", None)
+    if bitmap is not None:
+        return bitmap
     return memoryview(np.ascontiguousarray(value, dtype="<i4"))
 
 
@@ -153,7 +163,7 @@ def _indices_from_json(value: Any, widget: Any) -> Any:
     return value
 
 
-def _rows_of_bitmap(value: dict[str, Any]) -> np.ndarray:
+def _rows_of_bitmap(value: dict[str, Any]) -> Rows:
     # A dense selection, one bit a row (row i is bit i % 8 of byte i // 8): the page
     # saves one when it is smaller than int32 rows, as Jupyter's server drops a message
     # over 10 MiB from the page (2.6M rows as int32, 80M as bits).
@@ -164,7 +174,9 @@ def _rows_of_bitmap(value: dict[str, Any]) -> np.ndarray:
             f"A row selection bitmap of {bits.size} bytes cannot hold {length!r} rows."
         )
     selected = np.unpackbits(bits, count=length, bitorder="little")
-    return np.flatnonzero(selected).astype(np.int32)
+    rows = _rows(np.flatnonzero(selected).astype(np.int32))
+    rows.bitmap = {"length": length, "bitmap": value["bitmap"]}  # as it came, to send on
+    return rows
 
 
 def _typed_array_as_json(value: dict[Any, Any]) -> Any:
