@@ -175,7 +175,8 @@ def _rows_of_bitmap(value: dict[str, Any]) -> Rows:
         )
     selected = np.unpackbits(bits, count=length, bitorder="little")
     rows = _rows(np.flatnonzero(selected).astype(np.int32))
-    rows.bitmap = {"length": length, "bitmap": value["bitmap"]}  # as it came, to send on
+    # As it came, to send on as it came.
+    rows.bitmap = {"length": length, "bitmap": value["bitmap"]}
     return rows
 
 
