@@ -392,19 +392,31 @@ def _check_imports(run: _Run, page: Any, widget: WidgetSpec, js: str) -> None:
             )
 
 
+def _mount_again(
+    run: _Run, page: Any, state: dict, case: str, *, viewport: dict | None = None
+) -> float | None:
+    """Remove the view, mount the widget afresh on `state` and let it settle; problems from
+    here on are said with `case` (the caller clears it). A render that throws is a problem;
+    else the ms it took to draw. `viewport`: the page's new size, set while nothing is on it."""
+    page.evaluate("() => widget.cleanup()")
+    if viewport is not None:
+        page.set_viewport_size(viewport)
+    run.case = case
+    mounted = page.evaluate(_MOUNT_TIMED, state)
+    if "text" in mounted:
+        run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
+        return None
+    _settle(page)
+    return mounted["ms"]
+
+
 def _check_messy_tables(run: _Run, page: Any, state: dict) -> None:
     """The widget mounted afresh on each of the tables people really have: any page or
     console error, or a render that throws, is a problem said with the table that caused it."""
     for what, table in messy_tables():
-        page.evaluate("() => widget.cleanup()")
-        run.case = what
-        mounted = page.evaluate(_MOUNT_TIMED, {**state, "data": table})
-        if "text" in mounted:
-            run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
-            continue
-        _settle(page)
-        if mounted["ms"] > _FROZEN_MS:
-            run.add(1, f"drawing took {mounted['ms'] / 1000:.1f} s, the page frozen all along")
+        ms = _mount_again(run, page, {**state, "data": table}, what)
+        if ms is not None and ms > _FROZEN_MS:
+            run.add(1, f"drawing took {ms / 1000:.1f} s, the page frozen all along")
     run.case = ""
 
 
@@ -413,13 +425,7 @@ def _check_messy_grids(run: _Run, page: Any, widget: WidgetSpec, state: dict) ->
     cell): any error is a problem said with the grid."""
     names = [t.name for t in widget.traits if t.type == "grid"]
     for what, value in messy_grids() if names else []:
-        page.evaluate("() => widget.cleanup()")
-        run.case = what
-        mounted = page.evaluate(_MOUNT_TIMED, {**state, **dict.fromkeys(names, value)})
-        if "text" in mounted:
-            run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
-        else:
-            _settle(page)
+        _mount_again(run, page, {**state, **dict.fromkeys(names, value)}, what)
     run.case = ""
 
 
@@ -429,14 +435,8 @@ _DRAWN_WIDTH = """() => Math.max(widget.el.scrollWidth, widget.el.getBoundingCli
 
 def _check_narrow_cell(run: _Run, page: Any, state: dict) -> None:
     """The widget in a cell 500 px wide, as in a narrow window: it fits, with no error."""
-    page.evaluate("() => widget.cleanup()")
-    page.set_viewport_size({"width": 500 + 2 * 16, "height": 700})  # the page's margins
-    run.case = "a cell 500 px wide"
-    mounted = page.evaluate(_MOUNT_TIMED, state)
-    if "text" in mounted:
-        run.add(run.line_of(mounted["stack"]), f"render threw {_short(mounted['text'])}")
-    else:
-        _settle(page)
+    viewport = {"width": 500 + 2 * 16, "height": 700}  # the page's margins
+    if _mount_again(run, page, state, "a cell 500 px wide", viewport=viewport) is not None:
         wide = round(page.evaluate(_DRAWN_WIDTH))
         if wide > 500:
             run.add(1, f"it needs {wide} px: it scrolls sideways instead of fitting")
