@@ -129,7 +129,7 @@ def new_widget(
     outcome.project, outcome.widget = project, resolved.widget
     js_overrides = None
     if settings is not None:
-        js = _llm_js(
+        code = _llm_js(
             root,
             project,
             resolved.widget,
@@ -141,10 +141,10 @@ def new_widget(
             force,
             dry_run,
         )
-        if js is None:  # --show-prompt
+        if code is None:  # --show-prompt
             return outcome
         project.sources[name] = "llm"
-        js_overrides = {name: js}
+        js_overrides = {name: code}
     outcome.changes = write(root, project, force=force, dry_run=dry_run, js_overrides=js_overrides)
     return outcome
 
