@@ -347,9 +347,10 @@ def propose_edit(
     if not instruction.strip():
         raise UserError('say what to change: vibew edit NAME "INSTRUCTION"')
     path = f"{project.directory}/{name}.js"
-    if not files.check_inside(root, path).is_file():
+    js_file = files.check_inside(root, path)
+    if not js_file.is_file():
         raise UserError(f"{path} is missing; `vibew new {name} --force` writes it again")
-    before = files.check_inside(root, path).read_text(encoding="utf-8")
+    before = js_file.read_text(encoding="utf-8")
     template = get_template(spec.template)
     request = Request(name, exports=exports, imports=imports, command="edit")
     resolved = resolve(project, request, template)
