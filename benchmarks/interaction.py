@@ -130,20 +130,12 @@ def measure(context, server, folder: Path, rows: int, link: str, brushes: int) -
 
     page.evaluate(WATCH_BRUSHES)
     svg = page.locator(".scatter svg")
-    box = svg.bounding_box()
     caption = page.locator(".histogram [role=status]")
     selected = []
     for i in range(brushes):
         done = page.evaluate("window.brushTimes.length")
         left, top = 0.15 + 0.02 * i, 0.15 + 0.01 * i
-        page.mouse.move(box["x"] + left * box["width"], box["y"] + top * box["height"])
-        page.mouse.down()
-        page.mouse.move(
-            box["x"] + (left + 0.35) * box["width"],
-            box["y"] + (top + 0.5) * box["height"],
-            steps=5,
-        )
-        page.mouse.up()
+        lab.drag(page, svg, (left, top), (left + 0.35, top + 0.5), steps=5)
         page.wait_for_function(f"window.brushTimes.length > {done}", timeout=120_000)
         text = caption.inner_text()
         selected.append(int(text.split(": ")[1].split(" of ")[0].replace(",", "")))
