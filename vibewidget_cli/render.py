@@ -316,7 +316,7 @@ def _untrusted(trait: TraitSpec) -> TraitSpec:
 def has_data(spec: WidgetSpec, template: Template | None = None) -> bool:
     """Whether the widget takes a table (`data`): its template reads rows, or the user asked."""
     template = template or get_template(spec.template)
-    return template.data or bool(getattr(spec, "data", False))
+    return template.data or spec.data
 
 
 def scope(spec: WidgetSpec) -> str:

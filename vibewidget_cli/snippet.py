@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vibewidget_cli.templates import get_template
+from vibewidget_cli.render import has_data
 
 if TYPE_CHECKING:
     from vibewidget_cli.project import Project
-    from vibewidget_cli.spec import WidgetSpec
 
 
 def notebook_snippet(project: Project, name: str) -> str:
@@ -22,18 +21,13 @@ def notebook_snippet(project: Project, name: str) -> str:
         lines.append(f"from {package}.wiring import link")
     lines.append("")
     for widget in widgets:
-        lines.append(f"{widget.name} = {widget.class_name}({'df' if _takes_data(widget) else ''})")
+        lines.append(f"{widget.name} = {widget.class_name}({'df' if has_data(widget) else ''})")
     if len(group) > 1:
         lines.append("links = link(" + ", ".join(f"{n}={n}" for n in sorted(group)) + ")")
         lines.append(f"display({', '.join(group)})")
     else:
         lines.append(name)
     return "\n".join(lines) + "\n"
-
-
-def _takes_data(widget: WidgetSpec) -> bool:
-    """A widget takes a DataFrame when its template reads rows or the user asked (`--data`)."""
-    return get_template(widget.template).data or widget.data
 
 
 def _linked_group(project: Project, name: str) -> list[str]:
