@@ -152,6 +152,11 @@ def synthetic_table(rows: int = ROWS) -> dict[str, Any]:
             "when": pd.date_range("2024-01-01", periods=rows, freq="D"),
         }
     )
+    return _sent(frame)
+
+
+def _sent(frame: Any) -> dict[str, Any]:
+    """`frame` as `Table` sends it, its column buffers as model.js's JSON."""
     table = _traits_module().encode_table(frame)
     for column in table["columns"]:
         column["values"] = _buffer(column["values"])
@@ -183,10 +188,7 @@ _MESSY = (
 
 @functools.cache
 def _encoded(what: str) -> dict[str, Any]:
-    table = _traits_module().encode_table(_messy_frame(what))
-    for column in table["columns"]:
-        column["values"] = _buffer(column["values"])
-    return table
+    return _sent(_messy_frame(what))
 
 
 def _messy_frame(what: str) -> Any:
