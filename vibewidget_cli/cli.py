@@ -165,8 +165,7 @@ def new(
             llm_options=options,
             progress=waiting,
         )
-    for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
+    _show_notes(outcome.notes)
     if outcome.prompt is not None:
         out.print(outcome.prompt, markup=False, highlight=False, soft_wrap=True, end="")
         return
@@ -222,8 +221,7 @@ def edit(
     if proposal.prompt is not None:
         out.print(proposal.prompt, markup=False, highlight=False, soft_wrap=True, end="")
         return
-    for note in proposal.notes:
-        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
+    _show_notes(proposal.notes)
     diff = proposal.diff()
     if not diff:
         out.print(f"the answer leaves {proposal.path} as it is: nothing to apply")
@@ -303,6 +301,12 @@ class _Waiting:
         err.print(f"[yellow]answer {attempt} fails the checks; asking again:[/]")
         for problem in problems:
             err.print(f"  - {escape(problem)}", soft_wrap=True)
+
+
+def _show_notes(notes: list[str]) -> None:
+    """What the command decided, one dimmed line each (rich does not wrap them)."""
+    for note in notes:
+        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
 
 
 def _show_changes(changes: list[commands.files.Change]) -> None:
@@ -387,8 +391,7 @@ def link(
         outcome = commands.link_traits(
             Path.cwd(), source, target, oneway=oneway, js=js, dry_run=dry_run
         )
-    for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
+    _show_notes(outcome.notes)
     if dry_run:
         _show_preview(outcome.changes)
         return
@@ -499,8 +502,7 @@ def update(
     """Re-render the widgets from vibew.toml with the installed templates, merging your edits."""
     with _one_at_a_time(Path.cwd()):
         outcome = commands.update(Path.cwd(), name, force=force, dry_run=dry_run)
-    for note in outcome.notes:
-        out.print(f"[dim]·[/] {escape(note)}", soft_wrap=True)
+    _show_notes(outcome.notes)
     if dry_run:
         _show_preview(outcome.changes)
         return
