@@ -131,11 +131,17 @@ def _literal_origins(js: str) -> set[str]:
     return set(re.findall(r"""["'`](https?://[^/"'`\s]+)""", js))
 
 
+def _origin(url: str) -> str | None:
+    """`scheme://host[:port]` of an http(s) `url`; None for any other."""
+    match = re.match(r"https?://[^/]+", url)
+    return match.group(0) if match else None
+
+
 def _route(
     run: _Run, server: WidgetServer, declared: list[str], allowed: set[str] = frozenset()
 ) -> Any:
     mapped = _module_map()
-    cdn_origins = {re.match(r"https?://[^/]+", url).group(0) for url in declared}  # type: ignore[union-attr]
+    cdn_origins = {_origin(url) for url in declared}
 
     def handle(route: Any) -> None:
         request = route.request
@@ -148,13 +154,9 @@ def _route(
                 content_type="text/javascript",
                 headers={"Access-Control-Allow-Origin": "*"},
             )
-        elif url in declared or (
-            request.resource_type == "script"
-            and re.match(r"https?://[^/]+", url)
-            and re.match(r"https?://[^/]+", url).group(0) in cdn_origins  # type: ignore[union-attr]
-        ):
+        elif url in declared or (request.resource_type == "script" and _origin(url) in cdn_origins):
             route.continue_()
-        elif re.sub(r"^(https?://[^/]+).*", r"\1", url) in allowed:
+        elif _origin(url) in allowed:
             # Allowed, but answered here: the check neither depends on nor touches the network.
             route.fulfill(status=200, body="{}", content_type="application/json")
         else:
