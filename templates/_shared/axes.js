@@ -187,25 +187,6 @@ function timeLabel(wall, previous, unit, step) {
   return wall.getTime() % DAY ? `${month} ${day} ${clock}` : `${month} ${day}`;
 }
 
-/** How many of `values` are finite: the rest are missing or infinite. */
-function countFinite(values) {
-  let count = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isFinite(values[i])) count++;
-  }
-  return count;
-}
-
-/** "all 6 rows", or "4 of 6 rows drawn; 2 missing or infinite". */
-function drawnRows(drawn, total) {
-  if (drawn === total) {
-    return `${total > 1 ? "all " : ""}${plural(total, "row")}`;
-  }
-  const missing = (total - drawn).toLocaleString();
-  const of = `${drawn.toLocaleString()} of ${plural(total, "row")}`;
-  return `${of} drawn; ${missing} missing or infinite`;
-}
-
 /** The column named `name`, else the first numeric column not `taken`. */
 function pickNumericColumn(table, name, taken = []) {
   const numeric = table.columns.filter(

@@ -613,6 +613,19 @@ function timeLabel(wall, previous, unit, step) {
   return wall.getTime() % DAY ? `${month} ${day} ${clock}` : `${month} ${day}`;
 }
 
+/** The column named `name`, else the first numeric column not `taken`. */
+function pickNumericColumn(table, name, taken = []) {
+  const numeric = table.columns.filter(
+    (c) => c.kind === "number" || c.kind === "time",
+  );
+  return (
+    table.columns.find((c) => c.name === name) ??
+    numeric.find((c) => !taken.includes(c.name)) ??
+    numeric[0] ??
+    null
+  );
+}
+
 /** How many of `values` are finite: the rest are missing or infinite. */
 function countFinite(values) {
   let count = 0;
@@ -630,19 +643,6 @@ function drawnRows(drawn, total) {
   const missing = (total - drawn).toLocaleString();
   const of = `${drawn.toLocaleString()} of ${plural(total, "row")}`;
   return `${of} drawn; ${missing} missing or infinite`;
-}
-
-/** The column named `name`, else the first numeric column not `taken`. */
-function pickNumericColumn(table, name, taken = []) {
-  const numeric = table.columns.filter(
-    (c) => c.kind === "number" || c.kind === "time",
-  );
-  return (
-    table.columns.find((c) => c.name === name) ??
-    numeric.find((c) => !taken.includes(c.name)) ??
-    numeric[0] ??
-    null
-  );
 }
 
 /** A count with its noun: "1 row", "3,000 rows". */
