@@ -7,6 +7,7 @@ columns, the histogram's own among them; other predicates are queried as before.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from types import ModuleType
 
 import duckdb
@@ -230,3 +231,33 @@ def test_exact_path_can_be_forced() -> None:
     source.cubes = True
     assert_same(source.histogram("y", 9, -3.0, 3.0, where), source._histogram("y", 9, -3, 3, where))
     assert len(source._memo("cubes")) == 1
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_brush_on_times_is_answered_from_a_cube_as_from_the_rows(kind: str) -> None:
+    rng = np.random.default_rng(8)
+    stamps = 1_600_000_000_000 + rng.integers(0, 10**9, 400)
+    times = pa.array(stamps, mask=np.arange(400) % 37 == 0).cast(pa.timestamp("ms", "UTC"))
+    y = rng.normal(0, 1, 400)
+    y[::13] = np.nan
+    source = make_source(kind, pa.table({"when": times, "y": y}))
+    axis = source.axis("when")
+    assert axis.lo == stamps[np.arange(400) % 37 != 0].min()
+    for first, last in [(0, 255), (3, 3), (17, 240), (100, 255)]:
+        where = {"when": axis.span(first, last)}
+        cubed = source._cubed("y", 6, -2.0, 2.0, where)
+        assert cubed is not None
+        assert_same(cubed, source._histogram("y", 6, -2.0, 2.0, where))
+
+
+def test_ibis_is_queried_from_the_rows(tmp_path: Path) -> None:
+    import ibis
+
+    frame = pd.DataFrame({"x": np.arange(50.0), "y": np.arange(50.0) % 7})
+    frame.to_parquet(tmp_path / "f.parquet")
+    source = SOURCE.as_source(ibis.duckdb.connect().read_parquet(tmp_path / "f.parquet"))
+    where = {"x": Axis(0.0, 49.0, 256).span(10, 100)}
+    assert source._cubed("y", 7, 0.0, 7.0, where) is None
+    assert_same(
+        source.histogram("y", 7, 0.0, 7.0, where), source._histogram("y", 7, 0.0, 7.0, where)
+    )
