@@ -67,7 +67,7 @@ def test_second_widget_imports_the_first_and_is_linked(vibew, project):
         (["new", "bad-name"], "not a Python identifier"),
         (["new", "class"], "keyword"),
         (["new", "w", "--exports", "layout"], "already used by anywidget.AnyWidget"),
-        (["new", "w", "--exports", "data"], "reserved for the widget's table"),
+        (["new", "w", "--exports", "data"], "reserved by the generated class"),
         (["new", "w", "--exports", "x:float64"], "unknown type"),
         (["new", "w", "--exports", "a", "--imports", "a"], "declared twice"),
         (["new", "w", "--template", "pie"], "unknown template"),

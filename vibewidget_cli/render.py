@@ -51,6 +51,7 @@ _TRAITLETS: dict[str, tuple[str, str]] = {
     "dict": ("traitlets.Dict", ""),
     "bytes": ("traitlets.Bytes", ""),
     "grid": ("Grid", ""),  # _traits.py: one float32 buffer, not a JSON list of rows
+    "predicate": ("Predicate", ""),  # _traits.py: column ranges, checked
 }
 
 
@@ -269,8 +270,11 @@ def js_call_statement(indent: int, callee: str, *args: str, prefix: str = "") ->
 
 
 def panel_type(trait: TraitSpec) -> str:
-    """How the trait panel's JS treats a trait: its type, or "rows" for a row selection."""
-    return "rows" if is_row_selection(trait) else trait.type
+    """How the trait panel's JS treats a trait: its type, "rows" for a row selection, and
+    "dict" for a predicate (column ranges, shown and edited as JSON)."""
+    if is_row_selection(trait):
+        return "rows"
+    return "dict" if trait.type == "predicate" else trait.type
 
 
 @functools.cache
@@ -344,15 +348,30 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "slots": slots,
         "scope": scope(spec),
         "has_data": has_data(spec, template),
+        # The page asks the kernel what it draws of a table too big to send (_source.py).
+        "queries": queries(spec),
         "options": [_untrusted(t) for t in template.options],
         "defaults": template.option_defaults,
         # Traits no part of the template drives: the shared panel shows and edits them.
         "free_imports": [t for t in widget.imports if t.name not in bound],
         "free_exports": [t for t in widget.exports if t.name not in bound],
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
-        "needs_traitlets": bool(template.options) or any(not _is_binary(t) for t in spec.traits),
+        "needs_traitlets": bool(template.options)
+        or queries(spec)
+        or any(not _is_binary(t) for t in spec.traits),
         "helpers": trait_helpers(spec, template),
     }
+
+
+def queries(spec: WidgetSpec) -> bool:
+    """Whether the widget's page asks the kernel what it draws of a table too big to send,
+    which the package's `_source.py` answers: not when it selects rows by index, which
+    needs every row in the page (a predicate selects as well at any size)."""
+    template = get_template(spec.template)
+    slots, added = bind_slots(spec, template)
+    traits = {t.name: t for t in [*spec.traits, *added]}
+    selects_rows = any(is_row_selection(traits[name]) for name in slots.values())
+    return template.queries and has_data(spec, template) and not selects_rows
 
 
 def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
@@ -360,6 +379,7 @@ def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
     order ruff sorts an import's names."""
     used = {
         "Grid": any(t.type == "grid" for t in spec.traits),
+        "Predicate": any(t.type == "predicate" for t in spec.traits),
         "RowIndices": any(is_row_selection(t) for t in spec.traits),
         "Table": has_data(spec, template),
     }
@@ -368,7 +388,7 @@ def trait_helpers(spec: WidgetSpec, template: Template) -> list[str]:
 
 def _is_binary(trait: TraitSpec) -> bool:
     """Whether the trait is one of `_traits.py`'s types, declared without `traitlets.`."""
-    return is_row_selection(trait) or trait.type == "grid"
+    return is_row_selection(trait) or trait.type in ("grid", "predicate")
 
 
 def render_widget(spec: WidgetSpec, directory: str, js: str | None = None) -> list[GeneratedFile]:
@@ -415,6 +435,9 @@ def render_package(
     if any(trait_helpers(spec, get_template(spec.template)) for spec in widgets):
         traits = env.get_template("_shared/_traits.py.j2").render()
         files.append(GeneratedFile(f"{directory}/_traits.py", traits))
+    if any(queries(spec) for spec in widgets):
+        source = env.get_template("_shared/_source.py.j2").render()
+        files.append(GeneratedFile(f"{directory}/_source.py", source))
     for spec in widgets:
         files += render_widget(spec, directory, js=js_overrides.get(spec.name))
     if project.links:

@@ -28,12 +28,14 @@ TRAIT_TYPES: tuple[str, ...] = (
     "dict",
     "bytes",
     "grid",
+    "predicate",
 )
 
 # Type inference from a trait's name: the first rule that matches wins.
 _INFERENCE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(^|_)(indices|rows|ids)$"), "list[int]"),
     (re.compile(r"(^|_)(heightmap|grid|matrix|image)$"), "grid"),
+    (re.compile(r"(^|_)(predicate|where|brush)$"), "predicate"),
     (re.compile(r"^(is|has|show|enable|enabled)(_|$)|(_enabled|_visible)$"), "bool"),
     (re.compile(r"(^|_)(count|index|n|size|page|step)$"), "int"),
     (re.compile(r"(^|_)(value|threshold|zoom|opacity|ratio|min|max|scale)$"), "float"),
@@ -54,7 +56,7 @@ _SNIPPET_NAMES = {
 }
 
 #: Names that the generated class already gives a meaning to.
-_GENERATED_NAMES = frozenset({"data"})
+_GENERATED_NAMES = frozenset({"data", "queried_rows", "source", "max_rows"})
 
 #: Longest widget or trait name: names become file names (`.NAME.js.1a2b3c4d.vibew-tmp` must
 #: stay under the file systems' 255 bytes) and should read well in code.
@@ -288,7 +290,10 @@ def check_trait_name(name: str) -> str:
             f"trait name {name!r} must not start with an underscore (private, not synced)"
         )
     if name in _GENERATED_NAMES:
-        raise UserError(f"trait name {name!r} is reserved for the widget's table; choose another")
+        raise UserError(
+            f"trait name {name!r} is reserved by the generated class (its table and where it "
+            "comes from); choose another"
+        )
     if name in reserved_names():
         raise UserError(
             f"trait name {name!r} is already used by anywidget.AnyWidget; choose another"

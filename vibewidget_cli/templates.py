@@ -36,6 +36,9 @@ class Template:
     summary: str
     keywords: tuple[str, ...]
     data: bool
+    #: Its page asks the kernel what it draws (the package's `_source.py` answers) when the
+    #: table is too big to send, instead of taking only DataFrames it can send whole.
+    queries: bool = False
     options: tuple[TraitSpec, ...] = ()
     option_defaults: dict[str, str] = field(default_factory=dict)
     slots: tuple[Slot, ...] = ()
@@ -67,6 +70,7 @@ def _load(path: Path) -> Template:
         summary=meta["summary"],
         keywords=tuple(meta.get("keywords", ())),
         data=meta.get("data", False),
+        queries=meta.get("queries", False),
         options=tuple(options),
         option_defaults=defaults,
         slots=slots,

@@ -108,7 +108,7 @@ BAD_TRAIT_NAMES = (
         ("layout", "already used by anywidget.AnyWidget"),
         ("comm", "already used by anywidget.AnyWidget"),
         ("_esm", "underscore"),
-        ("data", "reserved for the widget's table"),
+        ("data", "reserved by the generated class"),
         ("x" * 65, "at most 64"),
         ("lambda", "keyword"),
         ("None", "keyword"),

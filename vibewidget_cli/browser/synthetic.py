@@ -70,6 +70,8 @@ def new_values(trait: TraitSpec) -> list[Any]:
         return [_buffer(bytes(range(64))), _buffer(bytes(range(64, 0, -1)))]
     if kind == "grid":
         return [_grid(grid(24, 24, phase=0.0)), _grid(grid(24, 24, phase=1.7))]
+    if kind == "predicate":
+        return [{"x": [0.5, 2.0]}, {"x": [None, 1.0], "y": [-1.0, 0.0]}]
     raise ValueError(f"no synthetic value for type {kind!r}")
 
 
@@ -93,6 +95,7 @@ def _empty(kind: str) -> Any:
         "dict": {},
         "bytes": _buffer(b""),
         "grid": _grid([]),
+        "predicate": {},
     }[kind]
 
 
