@@ -51,6 +51,8 @@ COMBINATIONS: dict[str, tuple[list[str], list[str]]] = {
         ["tags:list[str]", "ids_list:list[int]", "config:dict", "blob:bytes", "surface:grid"],
     ),
     "selections": (["picked_indices"], ["brushed_indices", "selected_planet:str"]),
+    # A predicate: the scatter and histogram then ask the kernel about big tables.
+    "predicates": (["brush"], ["where"]),
     "long names": (
         [f"{LONG}_indices", f"{LONG}:list[str]", f"{LONG}_x:float"],
         [f"{LONG}_y:str", f"{LONG}_rows:list[int]", f"{LONG}_z:list[str]"],
@@ -130,6 +132,8 @@ def test_the_js_types_resolve_as_in_an_editor(tmp_path: Path) -> None:
     tsc = _tool(TSC)
     widgets = {f"{kind}_widget": _spec(kind, f"{kind}_widget", [], []) for kind in all_templates()}
     widgets["counter"] = _spec("generic", "counter", ["count:int"], [])
+    widgets["brushed"] = _spec("scatter", "brushed", ["brush"], [])
+    widgets["filtered"] = _spec("histogram", "filtered", [], ["brush"])
     widgets["generic_data"] = _spec("generic", "generic_data", ["picked_indices"], ["ratio:float"])
     widgets["generic_data"].data = True
     for file in render_package(Project(widgets=widgets)):

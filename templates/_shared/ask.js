@@ -1,0 +1,50 @@
+/**
+ * Asks the kernel about a table too big to send (the widget's `_source.py`
+ * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
+ * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
+ * rejects with the kernel's error. Each view tells its answers apart by a
+ * prefix of its own; it stops listening when `signal` aborts.
+ * `ask.latest(question)` resolves with null when a later question of the same
+ * `ask` was asked meanwhile: the answer to an old brush never overwrites a
+ * newer one.
+ *
+ * @param {import("@anywidget/types").AnyModel<Model>} model
+ * @param {AbortSignal} signal
+ */
+function kernelAsker(model, signal) {
+  const prefix = Math.random().toString(36).slice(2);
+  const waiting = new Map();
+  const latest = new Map();
+  let next = 0;
+  const onMessage = (message, buffers = []) => {
+    const pending = waiting.get(message?.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.error) pending.reject(new Error(message.error));
+    else pending.resolve({ ...message, counts: buffers.map(float64s) });
+  };
+  model.on("msg:custom", onMessage);
+  signal.addEventListener("abort", () => model.off("msg:custom", onMessage));
+  const ask = (question) =>
+    new Promise((resolve, reject) => {
+      const id = `${prefix}-${next++}`;
+      waiting.set(id, { resolve, reject });
+      model.send({ ...question, id });
+    });
+  ask.latest = async (question) => {
+    const mine = (latest.get(question.ask) ?? 0) + 1;
+    latest.set(question.ask, mine);
+    const answer = await ask(question);
+    return latest.get(question.ask) === mine ? answer : null;
+  };
+  return ask;
+}
+
+/** A buffer's float64s (a DataView or an ArrayBuffer, as hosts give them), copied. */
+function float64s(buffer) {
+  const view = ArrayBuffer.isView(buffer) ? buffer : new DataView(buffer);
+  const { byteOffset, byteLength } = view;
+  return new Float64Array(
+    view.buffer.slice(byteOffset, byteOffset + byteLength),
+  );
+}
