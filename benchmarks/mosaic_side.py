@@ -240,14 +240,26 @@ class Wire:
             self.last_answer = time.perf_counter()
 
 
-def settle(page, wire: Wire, timeout: float = 600) -> None:
-    """Wait until no query is open and the histogram has been quiet for QUIET_MS."""
+def settle(
+    page, wire: Wire, timeout: float = 600, bench: str = "mosaicBench", changed: bool = False
+) -> None:
+    """Wait until no query is open and the histogram has been quiet for QUIET_MS.
+
+    `bench`: the page's record (window.<bench>, as WATCH keeps it); `changed`: wait as well
+    for the histogram to have changed since `mutations` was last set to 0 (a page that asks
+    nothing until the brush's release has made a round trip through the kernel would
+    otherwise look settled before it starts).
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         page.wait_for_timeout(50)  # also lets Playwright deliver the websocket events
         if wire.open or time.perf_counter() - wire.last_answer < QUIET_MS / 1000:
             continue
-        quiet = page.evaluate("performance.now() - window.mosaicBench.lastMutation")
+        quiet = page.evaluate(
+            f"window.{bench}.mutations ? performance.now() - window.{bench}.lastMutation : -1"
+            if changed
+            else f"performance.now() - window.{bench}.lastMutation"
+        )
         if quiet >= QUIET_MS:
             return
     raise RuntimeError(f"the brush did not settle in {timeout}s; open queries: {wire.open}")
