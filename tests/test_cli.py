@@ -85,12 +85,12 @@ def test_second_widget_imports_the_first_and_is_linked(vibew, project):
         ),
         (
             ["new", "scatter", "f", "--exports", "selected_indices:str"],
-            "the scatter template drives selected_indices as an export of type list[int], "
+            "the scatter template drives selected_indices as an export of type list[int] or predicate, "
             "but it is declared as export str",
         ),
         (
             ["new", "scatter", "--imports", "selected_indices"],
-            "the scatter template drives selected_indices as an export of type list[int], "
+            "the scatter template drives selected_indices as an export of type list[int] or predicate, "
             "but it is declared as import list[int]",
         ),
     ],

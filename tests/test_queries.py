@@ -35,6 +35,7 @@ def package(tmp_path_factory):
         ("new", "scatter", "delays against distance", "--exports", "brush"),
         ("new", "histogram", "delays", "--imports", "scatter.brush"),
         ("new", "rows", "-t", "scatter", "--exports", "selected_indices"),
+        ("new", "picker", "-t", "dropdown", "--exports", "selected_airlines"),
     ):
         done = run_vibew(project, *args)
         assert done.returncode == 0, done.stderr
@@ -250,6 +251,18 @@ def test_a_hostile_column_name_is_a_name_and_a_bad_question_an_error_reply(packa
         answer, buffers = asked(scatter, question)
         assert set(answer) == {"id", "error"} and message in answer["error"], answer
         assert buffers == []
+
+
+def test_a_dropdown_gets_the_commonest_values_and_the_rows_of_the_rest(package):
+    frame = pd.DataFrame({"airline": ["AA"] * 5 + ["DL"] * 3 + ["UA"] * 2 + [None], "x": 0.0})
+    picker = package["module"].Picker(duckdb.from_df(frame), max_rows=5)
+    assert picker.queried_rows == 11
+    question = {"ask": "categories", "id": 4, "column": "airline", "limit": 2}
+    answer, (counts,) = asked(picker, question)
+    assert answer == {"id": 4, "values": ["AA", "DL"], "rest": 2, "missing": 1}
+    assert counts.tolist() == [5, 3]
+    picker.selected_airlines = ["UA", "DL"]
+    assert picker.source.count({"airline": picker.selected_airlines}) == 5
 
 
 def test_what_is_not_a_question_gets_no_answer(package):

@@ -69,13 +69,18 @@ _CLASS_BODY_NAMES = frozenset(
     {
         "Any",
         "Grid",
+        "Predicate",
         "RowIndices",
+        "Source",
         "TYPE_CHECKING",
         "Table",
         "annotations",
         "anywidget",
         "pathlib",
         "pd",
+        "property",
+        "serve",
+        "source_of",
         "traitlets",
     }
 )

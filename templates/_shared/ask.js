@@ -3,15 +3,14 @@
  * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
  * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
  * rejects with the kernel's error. Each view tells its answers apart by a
- * prefix of its own; it stops listening when `signal` aborts.
+ * prefix of its own (the host drops the listener with the view).
  * `ask.latest(question)` resolves with null when a later question of the same
  * `ask` was asked meanwhile: the answer to an old brush never overwrites a
  * newer one.
  *
  * @param {import("@anywidget/types").AnyModel<Model>} model
- * @param {AbortSignal} signal
  */
-function kernelAsker(model, signal) {
+function kernelAsker(model) {
   const prefix = Math.random().toString(36).slice(2);
   const waiting = new Map();
   const latest = new Map();
@@ -24,7 +23,6 @@ function kernelAsker(model, signal) {
     else pending.resolve({ ...message, counts: buffers.map(float64s) });
   };
   model.on("msg:custom", onMessage);
-  signal.addEventListener("abort", () => model.off("msg:custom", onMessage));
   const ask = (question) =>
     new Promise((resolve, reject) => {
       const id = `${prefix}-${next++}`;

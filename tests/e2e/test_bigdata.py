@@ -150,3 +150,37 @@ def test_the_same_widgets_on_ibis(page, page_errors, jupyter_server, jupyter_dir
     notebook = make_notebook(jupyter_dir, engine, flights(rows), max_rows=100_000)
     brush_and_follow(page, jupyter_server, notebook, rows, engine)
     assert_no_page_errors(page_errors)
+
+
+def test_a_dropdown_lists_the_values_of_a_table_too_big_to_send(
+    page, page_errors, jupyter_server, jupyter_dir
+):
+    """2 million rows of four airlines (800k, 600k, 400k, 200k): the kernel counts them."""
+    import duckdb
+
+    path = jupyter_dir / "airlines.parquet"
+    duckdb.sql(
+        "SELECT CASE WHEN i % 10 < 4 THEN 'AA' WHEN i % 10 < 7 THEN 'DL' WHEN i % 10 < 9 "
+        "THEN 'UA' ELSE 'WN' END AS airline, i AS n FROM range(2000000) AS t(i)"
+    ).write_parquet(str(path))
+    done = subprocess.run(
+        [sys.executable, "-m", "vibewidget_cli", "new", "picker", "-t", "dropdown",
+         "--exports", "selected_airlines"],
+        cwd=jupyter_dir, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    setup = f"from widgets import Picker\npicker = Picker({str(path)!r}, max_rows=100_000)"
+    notebook = write_notebook(jupyter_dir / "picker.ipynb", [setup, "picker"])
+    open_and_run_notebook(page, jupyter_server.base_url, jupyter_server.relpath(notebook))
+    options = page.locator(".picker label")
+    expect(options).to_have_count(4, timeout=60_000)
+    expect(options).to_have_text(["AA800,000", "DL600,000", "UA400,000", "WN200,000"])
+    options.nth(2).locator("input").check()
+    expect(page.locator(".picker .status")).to_have_text("UA · 400,000 rows")
+    out = run_code(
+        page,
+        "print(list(picker.selected_airlines), picker.queried_rows,"
+        " picker.source.count({'airline': picker.selected_airlines}))",
+    )
+    assert out == "['UA'] 2000000 400000"
+    assert_no_page_errors(page_errors)

@@ -15,6 +15,7 @@ from vibewidget_cli import manifest
 from vibewidget_cli.check.js import analyze_js, contract_problems
 from vibewidget_cli.check.python import analyze_py
 from vibewidget_cli.errors import UserError
+from vibewidget_cli.render import queries
 from vibewidget_cli.spec import ANYWIDGET_TRAITS
 from vibewidget_cli.templates import get_template
 from vibewidget_cli.wiring import browser_link_problem
@@ -81,6 +82,8 @@ def _check_python(
     expected |= {t.name: f"option of the {template.kind} template" for t in template.options}
     if template.data or spec.data:
         expected["data"] = _table_origin(spec, template)
+    if _queries(spec):
+        expected["queried_rows"] = "rows the page asks the kernel about, as _source.py serves them"
     for trait, why in expected.items():
         if trait not in facts.traits:
             problems.append(
@@ -101,6 +104,15 @@ def _check_python(
                 )
             )
     return facts.traits
+
+
+def _queries(spec: WidgetSpec) -> bool:
+    """Whether the class serves its table to queries (render.queries), false when a slot's
+    trait has a type the template does not take: a problem the links' check reports."""
+    try:
+        return queries(spec)
+    except UserError:
+        return False
 
 
 def _check_js(

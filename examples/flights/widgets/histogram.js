@@ -29,6 +29,7 @@ function render({ model, el, signal }) {
   let totals = new Int32Array(0);
   let edges = [];
   let finite = 0; // rows with a value
+  let total = 0; // rows
   let names = new Set(); // the table's columns
 
   function load() {
@@ -53,24 +54,26 @@ function render({ model, el, signal }) {
     }
     const binCount = Math.max(1, model.get("bins"));
     const [min, max] = range;
-    const width = (max - min) / binCount;
-    edges = Array.from({ length: binCount + 1 }, (_, i) => min + i * width);
+    edges = binEdges(min, max, binCount);
+    // The bin of each value as the kernel finds it, for counts that agree
+    const scale = binCount / (max - min);
     binOfRow = new Int32Array(table.length);
     totals = new Int32Array(binCount);
     for (let row = 0; row < table.length; row++) {
       const value = column.values[row];
       const bin = !Number.isFinite(value)
         ? -1
-        : Math.min(binCount - 1, Math.floor((value - min) / width));
+        : Math.min(binCount - 1, Math.floor((value - min) * scale));
       binOfRow[row] = bin;
       if (bin >= 0) totals[bin]++;
     }
     finite = countFinite(column.values);
+    total = table.length;
     draw();
   }
 
   function draw() {
-    if (!column) return;
+    if (!column || !totals.length) return; // no table yet, or its counts are coming
     const width = model.get("width") || cellWidth();
     const height = model.get("height");
     svg.setAttribute("width", String(width));
@@ -110,9 +113,9 @@ function render({ model, el, signal }) {
         bars.append(bar(bin, totals[bin], "all", rows));
         continue;
       }
-      const chosen = `${counts[bin].toLocaleString()} of ${rows} selected`;
+      const tip = `${counts[bin].toLocaleString()} of ${rows} selected`;
       bars.append(bar(bin, totals[bin], "all muted", rows));
-      bars.append(bar(bin, counts[bin], "selected", chosen));
+      bars.append(bar(bin, counts[bin], "selected", tip));
     }
     drawAxes(axes, {
       x,
@@ -123,10 +126,10 @@ function render({ model, el, signal }) {
       yKind: "number",
       xZone: column.timezone,
     });
-    const total = plural(binOfRow.length, "row");
-    const rows = drawnRows(finite, binOfRow.length);
+    const rows = drawnRows(finite, total);
+    const all = plural(total, "row");
     caption.textContent = selected.length
-      ? `${column.name}: ${existing.toLocaleString()} of ${total} selected`
+      ? `${column.name}: ${existing.toLocaleString()} of ${all} selected`
       : `${column.name}: ${rows}`;
   }
 
@@ -245,6 +248,12 @@ function rowsToSave(rows, length = 0) {
     return { length, bitmap: new DataView(bits.buffer) };
   }
   return new DataView(int32.buffer, int32.byteOffset, int32.byteLength);
+}
+
+/** The `bins + 1` edges of equal bins from `min` to `max`. */
+function binEdges(min, max, bins) {
+  const width = (max - min) / bins;
+  return Array.from({ length: bins + 1 }, (_, i) => min + i * width);
 }
 
 /**

@@ -3,15 +3,18 @@
 /**
  * @typedef {object} Model
  * @property {EncodedTable | null} data  the rows, one binary buffer a column
+ * @property {number} queried_rows  rows of a table too big to send, which the kernel counts (0: all sent)
  * @property {string} column  text column to choose from (empty: one the export's name points at, else the first)
  * @property {string[]} selected_airlines  written here: array of airline codes
  */
 
 const SEARCH_FROM = 9; // offer a search box from this many values on
 const SHOWN = 200; // list at most this many of the values that match
+const ASKED = 10_000; // of a table too big to send, the commonest values listed
 
 /** @type {import("@anywidget/types").Render<Model>} */
 function render({ model, el, signal }) {
+  const ask = kernelAsker(model);
   el.classList.add("airline-filter");
   const details = document.createElement("details");
   details.open = true;
@@ -39,6 +42,7 @@ function render({ model, el, signal }) {
   let lower = []; // ranked, lowercase
   let rowsOf = new Map(); // value → its rows
   let most = 1;
+  let unlisted = 0; // values of a table too big to send left out of the list
   let boxes = []; // the checkboxes shown
   const more = document.createElement("div");
   more.className = "more";
@@ -59,6 +63,9 @@ function render({ model, el, signal }) {
       return;
     }
     list.setAttribute("aria-label", column.name);
+    title.textContent = column.name;
+    unlisted = 0;
+    if (model.get("queried_rows")) return countInKernel(column.name);
     const { categories, values } = column;
     const counts = new Int32Array(categories.length);
     for (const code of values) if (code >= 0) counts[code]++;
@@ -74,7 +81,28 @@ function render({ model, el, signal }) {
     lower = ranked.map((value) => value.toLowerCase());
     for (const code of codes) rowsOf.set(name(code), counts[code]);
     most = counts[codes[0]] ?? 1;
-    title.textContent = column.name;
+    search.hidden = ranked.length < SEARCH_FROM;
+    onSearch();
+  }
+
+  /** The commonest values of a table too big to send, counted in the kernel. */
+  async function countInKernel(name) {
+    status.textContent = `counting ${plural(model.get("queried_rows"), "row")}…`;
+    let answer;
+    try {
+      const question = { ask: "categories", column: name, limit: ASKED };
+      answer = await ask.latest(question);
+    } catch (error) {
+      status.textContent = `the kernel could not count ${name}: ${error.message}`;
+      return;
+    }
+    if (!answer) return; // a newer table or column asked since
+    const [counts] = answer.counts;
+    ranked = answer.values;
+    lower = ranked.map((value) => value.toLowerCase());
+    rowsOf = new Map(ranked.map((value, i) => [value, counts[i]]));
+    most = counts[0] ?? 1;
+    unlisted = answer.rest;
     search.hidden = ranked.length < SEARCH_FROM;
     onSearch();
   }
@@ -145,8 +173,11 @@ function render({ model, el, signal }) {
     more.textContent =
       matches > SHOWN
         ? `+${(matches - SHOWN).toLocaleString()} more — type to search`
-        : "";
-    list.replaceChildren(...rows, ...(matches > SHOWN ? [more] : []));
+        : unlisted
+          ? `and ${plural(unlisted, "row")} of rarer values, not listed`
+          : "";
+    const after = more.textContent ? [more] : [];
+    list.replaceChildren(...rows, ...after);
     showSelection();
   }
 
@@ -207,6 +238,55 @@ function typedArray(view, dtype) {
     return new Type(buffer, byteOffset, byteLength / Type.BYTES_PER_ELEMENT);
   }
   return new Type(buffer.slice(byteOffset, byteOffset + byteLength));
+}
+
+/**
+ * Asks the kernel about a table too big to send (the widget's `_source.py`
+ * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
+ * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
+ * rejects with the kernel's error. Each view tells its answers apart by a
+ * prefix of its own (the host drops the listener with the view).
+ * `ask.latest(question)` resolves with null when a later question of the same
+ * `ask` was asked meanwhile: the answer to an old brush never overwrites a
+ * newer one.
+ *
+ * @param {import("@anywidget/types").AnyModel<Model>} model
+ */
+function kernelAsker(model) {
+  const prefix = Math.random().toString(36).slice(2);
+  const waiting = new Map();
+  const latest = new Map();
+  let next = 0;
+  const onMessage = (message, buffers = []) => {
+    const pending = waiting.get(message?.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.error) pending.reject(new Error(message.error));
+    else pending.resolve({ ...message, counts: buffers.map(float64s) });
+  };
+  model.on("msg:custom", onMessage);
+  const ask = (question) =>
+    new Promise((resolve, reject) => {
+      const id = `${prefix}-${next++}`;
+      waiting.set(id, { resolve, reject });
+      model.send({ ...question, id });
+    });
+  ask.latest = async (question) => {
+    const mine = (latest.get(question.ask) ?? 0) + 1;
+    latest.set(question.ask, mine);
+    const answer = await ask(question);
+    return latest.get(question.ask) === mine ? answer : null;
+  };
+  return ask;
+}
+
+/** A buffer's float64s (a DataView or an ArrayBuffer, as hosts give them), copied. */
+function float64s(buffer) {
+  const view = ArrayBuffer.isView(buffer) ? buffer : new DataView(buffer);
+  const { byteOffset, byteLength } = view;
+  return new Float64Array(
+    view.buffer.slice(byteOffset, byteOffset + byteLength),
+  );
 }
 
 /**
