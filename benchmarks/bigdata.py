@@ -13,9 +13,10 @@ the other in the same run:
   vibew in the notebook's folder (`vibew new scatter "flight delays vs distance" --exports
   brush`, `vibew new histogram "histogram of delays, filtered by the brush" --imports
   scatter.brush`) and shown as `Scatter(source, x="distance", y="delay", max_rows=M)`,
-  `Histogram(source, column="delay", max_rows=M)` and `link(...)`. The source is the
-  Parquet path (duckdb: read by DuckDB in the kernel), an Ibis table (`ibis.<backend>
-  .connect().read_parquet(path)`; spark: Ibis on PySpark in local mode) or a pandas frame.
+  `Histogram(source, column="delay", bins=64, max_rows=M)` (64 bins, as Mosaic's) and
+  `link(...)`. The source is the Parquet path (duckdb: read by DuckDB in the kernel), an
+  Ibis table (`ibis.<backend>.connect().read_parquet(path)`; spark: Ibis on PySpark in local
+  mode) or a pandas frame.
   A first cell opens the source (spark: starts the session, ~20 s), untimed; the timed cell
   makes the widgets, links and displays them. --max-rows (M, default 100,000) is below every
   size measured, so the table stays in the kernel and the page asks it for what it draws;
@@ -229,7 +230,7 @@ from widgets.wiring import link
 SHOW = """\
 started = time.time()
 scatter = Scatter(source, x="distance", y="delay", max_rows={max_rows})
-histogram = Histogram(source, column="delay", max_rows={max_rows})
+histogram = Histogram(source, column="delay", bins=64, max_rows={max_rows})
 links = link(scatter=scatter, histogram=histogram)
 display(scatter, histogram)
 shown = time.time()"""

@@ -44,6 +44,9 @@ SERVER_START_TIMEOUT = 90  # seconds until /api/status must answer
 KERNEL_IDLE_TIMEOUT = 60_000  # ms
 RUN_TIMEOUT = 120  # seconds for "Run All" / one run_code cell
 
+# The README's pictures, which save_screenshots() remakes with VIBEW_UPDATE_SCREENSHOTS=1.
+DOCS_SCREENSHOTS = HERE.parent.parent / "docs" / "screenshots"
+
 # Where screenshot() writes; conftest points this at pytest's tmp dir at session start.
 SCREENSHOT_DIR: Path | None = None
 
@@ -354,6 +357,26 @@ def collect_page_errors(page) -> list[str]:
 def assert_no_page_errors(page_errors: list[str]) -> None:
     """Fail with every collected page error. Call at the end of every browser test."""
     assert not page_errors, "errors in the page:\n" + "\n".join(f"- {e}" for e in page_errors)
+
+
+def save_screenshots(page, pattern: str, *widgets) -> Path:
+    """A full-page screenshot under pytest's tmp dir (returned, for failure messages); with
+    VIBEW_UPDATE_SCREENSHOTS=1 also the notebook cells holding `widgets`, cropped, as
+    docs/screenshots/<pattern>.png."""
+    shot = screenshot(page, pattern)
+    if os.environ.get("VIBEW_UPDATE_SCREENSHOTS") == "1":
+        boxes = [page.locator(".jp-Cell", has=widget).bounding_box() for widget in widgets]
+        left = min(b["x"] for b in boxes)
+        top = min(b["y"] for b in boxes)
+        right = max(b["x"] + b["width"] for b in boxes)
+        bottom = max(b["y"] + b["height"] for b in boxes)
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.mouse.move(0, 0)  # no hover effects in the picture
+        page.screenshot(
+            path=str(DOCS_SCREENSHOTS / f"{pattern}.png"),
+            clip={"x": left, "y": top, "width": right - left, "height": bottom - top},
+        )
+    return shot
 
 
 def screenshot(page, name: str) -> Path:

@@ -3,7 +3,8 @@ a predicate and a linked histogram, over 50 million rows of Parquet read by Duck
 Ibis tables on Polars and on PySpark (local mode). The page asks the kernel for what it
 draws; a brush on the scatter must redraw the histogram with the rows it holds, which a
 query of our own (DuckDB SQL on the file, not the widgets' code) counts alike; a predicate
-set in Python must reach both pages.
+set in Python must reach both pages. With VIBEW_UPDATE_SCREENSHOTS=1 the brushed 50M-row
+widgets are saved as docs/screenshots/bigdata.png for the README.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lab import (
     drag,
     open_and_run_notebook,
     run_code,
+    save_screenshots,
     screenshot,
     write_notebook,
 )
@@ -105,10 +107,14 @@ def brush_and_follow(page, jupyter_server, notebook: Path, rows: int, engine: st
     expect(caption).to_have_text(f"delay: all {rows:,} rows", timeout=120_000)
 
     # A brush on the page: the histogram redraws with the rows it holds.
-    drag(page, scatter.get_by_role("img"), (0.3, 0.25), (0.7, 0.6), steps=8)
+    drag(page, scatter.get_by_role("img"), (0.3, 0.5), (0.7, 0.95), steps=8)
     expect(caption).to_have_text(SELECTED, timeout=120_000)
     shown, total = (int(n.replace(",", "")) for n in SELECTED.match(caption.inner_text()).groups())
-    shot = screenshot(page, f"bigdata-{engine}-brush")
+    shot = (
+        save_screenshots(page, "bigdata", scatter, page.locator(".histogram"))
+        if engine == "duckdb"
+        else screenshot(page, f"bigdata-{engine}-brush")
+    )
     assert total == rows and 0 < shown < rows, f"{caption.inner_text()}; screenshot: {shot}"
 
     # Python reads the brush as a predicate, on both widgets, and counts it with the engine.

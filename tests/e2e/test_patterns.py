@@ -10,20 +10,24 @@ as docs/screenshots/<pattern>.png for the README.
 from __future__ import annotations
 
 import base64
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from lab import assert_no_page_errors, open_and_run_notebook, run_code, screenshot
+from lab import (
+    assert_no_page_errors,
+    open_and_run_notebook,
+    run_code,
+    save_screenshots,
+    screenshot,
+)
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
 # Tall enough that every widget of a demo notebook is on screen (and in one screenshot).
 VIEWPORT = {"width": 1280, "height": 1700}
 
@@ -39,26 +43,6 @@ def run_example(page, jupyter_server, jupyter_dir: Path, name: str) -> Path:
         page, jupyter_server.base_url, jupyter_server.relpath(folder / "demo.ipynb")
     )
     return folder
-
-
-def save_screenshots(page, pattern: str, *widgets) -> Path:
-    """A full-page screenshot under pytest's tmp dir (returned, for failure messages); with
-    VIBEW_UPDATE_SCREENSHOTS=1 also the notebook cells holding `widgets`, cropped, as
-    docs/screenshots/<pattern>.png."""
-    shot = screenshot(page, pattern)
-    if os.environ.get("VIBEW_UPDATE_SCREENSHOTS") == "1":
-        boxes = [page.locator(".jp-Cell", has=widget).bounding_box() for widget in widgets]
-        left = min(b["x"] for b in boxes)
-        top = min(b["y"] for b in boxes)
-        right = max(b["x"] + b["width"] for b in boxes)
-        bottom = max(b["y"] + b["height"] for b in boxes)
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.mouse.move(0, 0)  # no hover effects in the picture
-        page.screenshot(
-            path=str(DOCS_SCREENSHOTS / f"{pattern}.png"),
-            clip={"x": left, "y": top, "width": right - left, "height": bottom - top},
-        )
-    return shot
 
 
 def assert_clean(page_errors: list[str], shot: Path) -> None:
