@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import itertools
+import json
 import math
 import os
 import sys
@@ -722,21 +723,34 @@ class DuckDBSource(Source):
         value = self._value(column)
         finite = self._filter(conditions)
         if self._floats(column):
+            if not conditions:
+                # min and max alone come from Parquet's statistics, no scan: when both
+                # are finite, so is every value (NaN ranks above every number).
+                lo, hi = self._min_max(finite, value)
+                if lo is not None and math.isfinite(lo) and math.isfinite(hi):
+                    return float(lo), float(hi)
             finite = finite.filter(duckdb.FunctionExpression("isfinite", value))
-        lo, hi = finite.aggregate(
+        lo, hi = self._min_max(finite, value)
+        return (np.nan, np.nan) if lo is None else (float(lo), float(hi))
+
+    @staticmethod
+    def _min_max(relation: Any, value: Any) -> tuple[Any, Any]:
+        import duckdb
+
+        return relation.aggregate(
             [
                 duckdb.FunctionExpression("min", value),
                 duckdb.FunctionExpression("max", value),
             ]
         ).fetchall()[0]
-        return (np.nan, np.nan) if lo is None else (float(lo), float(hi))
 
     def _binned(
         self,
         axes: list[tuple[str, float, float, int]],
         conditions: list[tuple[str, Any]],
     ) -> tuple[list[np.ndarray], np.ndarray]:
-        bins = [self._bin(*axis).alias(f"bin{n}") for n, axis in enumerate(axes)]
+        # The conditions hold the axes' ranges: every value is in one of their bins.
+        bins = [self._bin_held(*axis).alias(f"bin{n}") for n, axis in enumerate(axes)]
         # Projected first, so that no column of the table is named like a bin.
         names = ", ".join(f"bin{axis}" for axis in range(len(axes)))
         counted = (
@@ -748,11 +762,22 @@ class DuckDBSource(Source):
         return [counted[f"bin{axis}"] for axis in range(len(axes))], counted["n"]
 
     def _bin(self, column: str, lo: float, scale: float, last: int) -> Any:
+        """floor((v - lo) * scale), at most `last`, for any value."""
         import duckdb
 
         constant, function = duckdb.ConstantExpression, duckdb.FunctionExpression
         offset = (self._value(column) - constant(lo)) * constant(scale)
         return function("least", function("floor", offset), constant(last))
+
+    def _bin_held(self, column: str, lo: float, scale: float, last: int) -> Any:
+        """The same for a value in [lo, hi], as an integer: DuckDB computes and groups
+        integers about three times as fast as doubles."""
+        import duckdb
+
+        constant, function = duckdb.ConstantExpression, duckdb.FunctionExpression
+        offset = (self._value(column) - constant(lo)) * constant(scale)
+        whole = function("floor", offset).cast(duckdb.type("INTEGER"))
+        return function("least", whole, constant(last))
 
     def _cube_cells(
         self, target: tuple[str, int, float, float], dims: list[tuple[str, Axis]]
@@ -764,7 +789,8 @@ class DuckDBSource(Source):
         column, bins, lo, hi = target
         held = self._predicate([(column, (lo, hi))])
         cell = case(self._missing(column), constant(bins))
-        cell = cell.when(held, self._bin(*_bin(*target))).otherwise(constant(bins + 1))
+        binned = self._bin_held(*_bin(*target))
+        cell = cell.when(held, binned).otherwise(constant(bins + 1))
         # First each dim's value (a double) and a guess of its bin, off by one at most
         # (`_sharp`): the guess is then set right by the edges, computed as Axis does,
         # lo + k * step in doubles.
@@ -1045,10 +1071,23 @@ _ANSWERING = threading.Lock()
 
 
 def _answer(source: Source | None, content: dict) -> tuple[dict[str, Any], np.ndarray]:
-    """The answer to a question, and its counts."""
+    """The answer to a question, and its counts; of the whole table, asked once (a view
+    asks again as it is shown again, or resized)."""
     if source is None:
         raise ValueError("The widget has no data.")
     where = _where(content.get("where"))
+    if where is not None:
+        return _computed(source, content, where)
+    answers = source._memo("answers")
+    key = json.dumps({k: v for k, v in content.items() if k != "id"}, sort_keys=True)
+    if key not in answers:
+        answers[key] = _computed(source, content, None)
+    return answers[key]
+
+
+def _computed(
+    source: Source, content: dict, where: Where | None
+) -> tuple[dict[str, Any], np.ndarray]:
     if content["ask"] == "histogram":
         counts, lo, hi, missing = source.histogram(
             str(content["column"]),
