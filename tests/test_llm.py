@@ -18,7 +18,7 @@ import pytest
 from tests.helpers import assert_check_clean
 from tests.llm_server import Answer, LlmServer
 from vibewidget_cli import check, llm
-from vibewidget_cli.spec import TraitSpec, WidgetSpec
+from vibewidget_cli.spec import TRAIT_TYPES, TraitSpec, WidgetSpec
 
 KEY = "sk-test-Zq81secret"
 
@@ -542,3 +542,11 @@ def test_check_code_names_every_broken_rule():
     assert "localStorage (browser storage) is not allowed" in text
     assert "another file" in text
     assert check.check_code(GOOD, WidgetSpec("chart", traits=spec.traits[:1])) == []
+
+
+@pytest.mark.parametrize("kind", TRAIT_TYPES)
+def test_the_prompt_says_how_to_read_and_write_every_trait_type(kind):
+    """A type the prompt cannot describe would fail `vibew new --llm` with a KeyError."""
+    line = llm.prompt._trait_line(TraitSpec("picked", kind, "export"))
+    assert line.startswith(f"- `picked` ({kind}). Its value is ")
+    assert 'model.set("picked", ' in line or "rowsToSave" in line

@@ -149,6 +149,12 @@ _HOW: dict[str, str] = {
         'same form, values a DataView: `model.set("{n}", { shape: [2, 2], values: new '
         "DataView(Float32Array.of(0, 1, 2, 3).buffer) })`."
     ),
+    "predicate": (
+        "the rows a selection holds, as column ranges: a JSON object of column name to "
+        "`[lo, hi]` (numbers, null for no bound, times in epoch milliseconds; a row is held "
+        'when each named column is in its range), `{}` for no selection: `model.set("{n}", '
+        "{ distance: [100, 500] })`."
+    ),
 }
 _ROW_SELECTION = (
     "row positions (0-based) into the data table, sent as one int32 buffer: reading gives a "
