@@ -63,6 +63,15 @@ def test_every_template_passes(chromium, kind):
     assert verify(js, css, spec, get_template(kind), source="w.js", browser=chromium) == []
 
 
+@pytest.mark.parametrize(("kind", "role"), [("scatter", "export"), ("histogram", "import")])
+def test_a_predicate_selection_passes(chromium, kind, role):
+    """A brush exported as a predicate, and a histogram importing one: with no kernel in the
+    page to count it, the histogram says which selection it could not count."""
+    spec = WidgetSpec(kind, template=kind, traits=[TraitSpec("brush", "predicate", role)])
+    js, css = files(spec)
+    assert verify(js, css, spec, get_template(kind), source="w.js", browser=chromium) == []
+
+
 SCATTER = typical("scatter")
 
 

@@ -3,17 +3,14 @@
  * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
  * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
  * rejects with the kernel's error. Each view tells its answers apart by a
- * prefix of its own (the host drops the listener with the view).
- * `ask.latest(question)` resolves with null when a later question of the same
- * `ask` was asked meanwhile: the answer to an old brush never overwrites a
- * newer one.
+ * prefix of its own (the host drops the listener with the view). Answers may
+ * come after a newer question's: callers keep only the latest.
  *
  * @param {import("@anywidget/types").AnyModel<Model>} model
  */
 function kernelAsker(model) {
   const prefix = Math.random().toString(36).slice(2);
   const waiting = new Map();
-  const latest = new Map();
   let next = 0;
   const onMessage = (message, buffers = []) => {
     const pending = waiting.get(message?.id);
@@ -23,19 +20,12 @@ function kernelAsker(model) {
     else pending.resolve({ ...message, counts: buffers.map(float64s) });
   };
   model.on("msg:custom", onMessage);
-  const ask = (question) =>
+  return (question) =>
     new Promise((resolve, reject) => {
       const id = `${prefix}-${next++}`;
       waiting.set(id, { resolve, reject });
       model.send({ ...question, id });
     });
-  ask.latest = async (question) => {
-    const mine = (latest.get(question.ask) ?? 0) + 1;
-    latest.set(question.ask, mine);
-    const answer = await ask(question);
-    return latest.get(question.ask) === mine ? answer : null;
-  };
-  return ask;
 }
 
 /** A buffer's float64s (a DataView or an ArrayBuffer, as hosts give them), copied. */

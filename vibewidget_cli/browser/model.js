@@ -1,5 +1,5 @@
 // The anywidget front end, in a page of its own: a model (get, set, on, off, save_changes,
-// send) and `mount(jsUrl, state)`, which renders a widget module as anywidget 0.11 does, with
+// send: a question gets an error, no kernel being here) and `mount(jsUrl, state)`, which renders a widget module as anywidget 0.11 does, with
 // an AbortSignal and a host. `vibew check --browser` and `vibew preview` share it.
 //
 // window.widget, once mounted: { model, el, returned, cleanup() }. `model.log` records every
@@ -63,7 +63,17 @@ export function fakeModel(state) {
       model.log.push(["save", names]);
       dirty.clear();
     },
-    send() {},
+    // No kernel here: a question for one (a page asking its `_source.py`) is answered
+    // with an error, as the kernel answers a question it cannot, so the widget says so.
+    send(content) {
+      if (!content || content.ask === undefined) return;
+      const answer = { id: content.id, error: "there is no kernel here to ask" };
+      setTimeout(() => {
+        for (const [event, handler] of handlers.filter(([e]) => e === "msg:custom")) {
+          handler(answer, []);
+        }
+      });
+    },
     fromPython(name, value) {
       state[name] = decode(value);
       fire(name);

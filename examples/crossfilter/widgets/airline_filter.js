@@ -43,6 +43,7 @@ function render({ model, el, signal }) {
   let rowsOf = new Map(); // value → its rows
   let most = 1;
   let unlisted = 0; // values of a table too big to send left out of the list
+  let asked = 0; // questions to the kernel: only the last one's answer is shown
   let boxes = []; // the checkboxes shown
   const more = document.createElement("div");
   more.className = "more";
@@ -65,6 +66,7 @@ function render({ model, el, signal }) {
     list.setAttribute("aria-label", column.name);
     title.textContent = column.name;
     unlisted = 0;
+    asked++; // an answer still coming is for another table
     if (model.get("queried_rows")) return countInKernel(column.name);
     const { categories, values } = column;
     const counts = new Int32Array(categories.length);
@@ -88,15 +90,15 @@ function render({ model, el, signal }) {
   /** The commonest values of a table too big to send, counted in the kernel. */
   async function countInKernel(name) {
     status.textContent = `counting ${plural(model.get("queried_rows"), "row")}…`;
+    const mine = ++asked;
     let answer;
     try {
-      const question = { ask: "categories", column: name, limit: ASKED };
-      answer = await ask.latest(question);
+      answer = await ask({ ask: "categories", column: name, limit: ASKED });
     } catch (error) {
       status.textContent = `the kernel could not count ${name}: ${error.message}`;
       return;
     }
-    if (!answer) return; // a newer table or column asked since
+    if (mine !== asked) return; // a newer table or column asked since
     const [counts] = answer.counts;
     ranked = answer.values;
     lower = ranked.map((value) => value.toLowerCase());
@@ -245,17 +247,14 @@ function typedArray(view, dtype) {
  * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
  * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
  * rejects with the kernel's error. Each view tells its answers apart by a
- * prefix of its own (the host drops the listener with the view).
- * `ask.latest(question)` resolves with null when a later question of the same
- * `ask` was asked meanwhile: the answer to an old brush never overwrites a
- * newer one.
+ * prefix of its own (the host drops the listener with the view). Answers may
+ * come after a newer question's: callers keep only the latest.
  *
  * @param {import("@anywidget/types").AnyModel<Model>} model
  */
 function kernelAsker(model) {
   const prefix = Math.random().toString(36).slice(2);
   const waiting = new Map();
-  const latest = new Map();
   let next = 0;
   const onMessage = (message, buffers = []) => {
     const pending = waiting.get(message?.id);
@@ -265,19 +264,12 @@ function kernelAsker(model) {
     else pending.resolve({ ...message, counts: buffers.map(float64s) });
   };
   model.on("msg:custom", onMessage);
-  const ask = (question) =>
+  return (question) =>
     new Promise((resolve, reject) => {
       const id = `${prefix}-${next++}`;
       waiting.set(id, { resolve, reject });
       model.send({ ...question, id });
     });
-  ask.latest = async (question) => {
-    const mine = (latest.get(question.ask) ?? 0) + 1;
-    latest.set(question.ask, mine);
-    const answer = await ask(question);
-    return latest.get(question.ask) === mine ? answer : null;
-  };
-  return ask;
 }
 
 /** A buffer's float64s (a DataView or an ArrayBuffer, as hosts give them), copied. */
