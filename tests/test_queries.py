@@ -34,8 +34,18 @@ def package(tmp_path_factory):
     for args in (
         ("new", "scatter", "delays against distance", "--exports", "brush"),
         ("new", "histogram", "delays", "--imports", "scatter.brush"),
-        ("new", "rows", "-t", "scatter", "--exports", "selected_indices"),
+        ("new", "indexed", "-t", "scatter", "--exports", "selected_indices"),
         ("new", "picker", "-t", "dropdown", "--exports", "selected_airlines"),
+        (
+            "new",
+            "rows",
+            "-t",
+            "table",
+            "--imports",
+            "scatter.brush",
+            "--imports",
+            "picker.selected_airlines",
+        ),
     ):
         done = run_vibew(project, *args)
         assert done.returncode == 0, done.stderr
@@ -67,13 +77,13 @@ def flights(rows: int = 5_000) -> pd.DataFrame:
 
 def asked(widget, question: dict) -> tuple[dict, list[np.ndarray]]:
     """The answer to a question from the page, as the page receives it: the JSON (NaN would
-    not parse) and the buffers as float64."""
+    not parse) and the buffers: counts as float64, a page's columns as sent."""
     sent = []
     widget.send = lambda content, buffers=None: sent.append((content, buffers or []))
     widget._handle_custom_msg(question, [])
     ((content, buffers),) = sent
     return json.loads(json.dumps(content, allow_nan=False)), [
-        np.frombuffer(b, dtype="<f8") for b in buffers
+        np.frombuffer(b, dtype="<f8") if isinstance(b, bytes) else b for b in buffers
     ]
 
 
@@ -123,8 +133,11 @@ def test_a_bad_predicate_is_refused_in_one_line(package, bad, message):
 
 
 def test_a_link_carries_the_predicate(package):
-    scatter, histogram = package["module"].Scatter(), package["module"].Histogram()
-    links = package["link"](scatter=scatter, histogram=histogram)
+    module = package["module"]
+    scatter, histogram = module.Scatter(), module.Histogram()
+    links = package["link"](
+        scatter=scatter, histogram=histogram, picker=module.Picker(), rows=module.Rows()
+    )
     scatter.brush = {"distance": (100, 500)}
     assert dict(histogram.brush) == {"distance": (100.0, 500.0)}
     histogram.brush = {}
@@ -167,9 +180,10 @@ def test_a_big_table_stays_in_the_kernel(package, tmp_path):
 
 def test_a_widget_that_selects_rows_by_index_sends_every_row_as_before(package):
     """Row indices need every row in the page: such a widget takes DataFrames alone."""
-    rows = (package["folder"] / "rows.py").read_text()
-    assert "_source" not in rows and "max_rows" not in rows and "queried_rows" not in rows
-    assert len(package["module"].Rows(flights()).data) == 5_000
+    indexed = (package["folder"] / "indexed.py").read_text()
+    assert "_source" not in indexed and "max_rows" not in indexed
+    assert "queried_rows" not in indexed
+    assert len(package["module"].Indexed(flights()).data) == 5_000
 
 
 def test_what_is_not_a_table_is_refused_in_one_line(package):
@@ -263,6 +277,28 @@ def test_a_dropdown_gets_the_commonest_values_and_the_rows_of_the_rest(package):
     assert counts.tolist() == [5, 3]
     picker.selected_airlines = ["UA", "DL"]
     assert picker.source.count({"airline": picker.selected_airlines}) == 5
+
+
+def test_a_table_gets_a_page_of_the_rows_its_filters_hold(package):
+    """Values of a text column and a range, as the page sends them, over a hostile name."""
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {"airline": rng.choice(["AA", "DL", "UA"], 3_000), HOSTILE: rng.normal(0, 1, 3_000)}
+    )
+    rows = package["module"].Rows(duckdb.from_df(frame), max_rows=100)
+    where = {"airline": {"in": ["UA", "DL"]}, HOSTILE: [0.0, None]}
+    question = {"ask": "rows", "id": 9, "offset": 5, "limit": 4, "where": where}
+    answer, buffers = asked(rows, question)
+    held = frame[frame.airline.isin(["UA", "DL"]) & (frame[HOSTILE] >= 0)]
+    assert answer["matching"] == len(held)
+    table = answer["table"]
+    assert table["length"] == 4
+    assert [c["name"] for c in table["columns"]] == ["airline", HOSTILE]
+    airline, value = table["columns"]
+    codes = np.frombuffer(buffers[airline["buffer"]].tobytes(), dtype="<i4")
+    values = np.frombuffer(buffers[value["buffer"]].tobytes(), dtype="<f8")
+    assert [airline["categories"][code] for code in codes] == list(held.airline[5:9])
+    assert values.tolist() == held[HOSTILE][5:9].tolist()
 
 
 def test_what_is_not_a_question_gets_no_answer(package):

@@ -158,10 +158,9 @@ def test_the_same_widgets_on_ibis(page, page_errors, jupyter_server, jupyter_dir
     assert_no_page_errors(page_errors)
 
 
-def test_a_dropdown_lists_the_values_of_a_table_too_big_to_send(
-    page, page_errors, jupyter_server, jupyter_dir
-):
-    """2 million rows of four airlines (800k, 600k, 400k, 200k): the kernel counts them."""
+def test_a_dropdown_filters_a_table_too_big_to_send(page, page_errors, jupyter_server, jupyter_dir):
+    """2 million rows of four airlines (800k, 600k, 400k, 200k): the kernel counts them for
+    the dropdown and sends the table one page of the rows the chosen airline holds."""
     import duckdb
 
     path = jupyter_dir / "airlines.parquet"
@@ -169,24 +168,42 @@ def test_a_dropdown_lists_the_values_of_a_table_too_big_to_send(
         "SELECT CASE WHEN i % 10 < 4 THEN 'AA' WHEN i % 10 < 7 THEN 'DL' WHEN i % 10 < 9 "
         "THEN 'UA' ELSE 'WN' END AS airline, i AS n FROM range(2000000) AS t(i)"
     ).write_parquet(str(path))
-    done = subprocess.run(
-        [sys.executable, "-m", "vibewidget_cli", "new", "picker", "-t", "dropdown",
-         "--exports", "selected_airlines"],
-        cwd=jupyter_dir, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    setup = f"from widgets import Picker\npicker = Picker({str(path)!r}, max_rows=100_000)"
-    notebook = write_notebook(jupyter_dir / "picker.ipynb", [setup, "picker"])
+    for args in (
+        ["new", "picker", "-t", "dropdown", "--exports", "selected_airlines"],
+        ["new", "rows", "-t", "table", "--imports", "picker.selected_airlines"],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "vibewidget_cli", *args],
+            cwd=jupyter_dir, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    setup = (
+        "from widgets import Picker, Rows\nfrom widgets.wiring import link\n"
+        f"picker = Picker({str(path)!r}, max_rows=100_000)\n"
+        f"rows = Rows({str(path)!r}, max_rows=100_000)\n"
+        "links = link(picker=picker, rows=rows)"
+    )
+    notebook = write_notebook(jupyter_dir / "picker.ipynb", [setup, "picker", "rows"])
     open_and_run_notebook(page, jupyter_server.base_url, jupyter_server.relpath(notebook))
     options = page.locator(".picker label")
     expect(options).to_have_count(4, timeout=60_000)
     expect(options).to_have_text(["AA800,000", "DL600,000", "UA400,000", "WN200,000"])
+    caption = page.locator(".rows").get_by_role("status")
+    expect(caption).to_have_text("rows 1\u201320 of 2,000,000", timeout=60_000)
+
     options.nth(2).locator("input").check()
     expect(page.locator(".picker .status")).to_have_text("UA · 400,000 rows")
+    expect(caption).to_have_text("rows 1\u201320 of 400,000 (filtered from 2,000,000)")
+    cells = page.locator(".rows tbody tr td:nth-child(2)")
+    expect(cells).to_have_text(["UA"] * 20)
+    page.locator(".rows button", has_text="Next").click()
+    expect(caption).to_have_text("rows 21\u201340 of 400,000 (filtered from 2,000,000)")
+    expect(page.locator(".rows tbody tr").first.locator("td").first).to_have_text("20")
+    expect(cells).to_have_text(["UA"] * 20)
     out = run_code(
         page,
-        "print(list(picker.selected_airlines), picker.queried_rows,"
-        " picker.source.count({'airline': picker.selected_airlines}))",
+        "print(list(rows.selected_airlines), rows.queried_rows,"
+        " rows.source.count({'airline': rows.selected_airlines}))",
     )
     assert out == "['UA'] 2000000 400000"
     assert_no_page_errors(page_errors)

@@ -1040,8 +1040,8 @@ def _sent_whole(change: Any) -> None:
 
 
 def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
-    """Answers one question of the page, `{"ask", "id", ...}`, with `{"id", ...}` and the
-    counts as float64 buffers, or `{"id", "error"}`.
+    """Answers one question of the page, `{"ask", "id", ...}`, with `{"id", ...}` and its
+    buffers (counts as float64), or `{"id", "error"}`.
 
     - `{"ask": "histogram", "column", "bins", "lo"?, "hi"?, "where"?}`: `{"lo", "hi",
       "missing"}` and the counts of the bins
@@ -1051,6 +1051,12 @@ def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
     - `{"ask": "categories", "column", "limit", "where"?}`: `{"values", "rest",
       "missing"}`, the `limit` commonest values as text, the rows of all others and of
       none, and the counts of the values
+    - `{"ask": "rows", "offset", "limit", "where"?}`: `{"table", "matching"}`, one page
+      of the rows `where` holds, encoded as the `Table` trait sends them (each column's
+      values in the buffer its `"buffer"` numbers), and how many rows it holds
+
+    `where` is JSON: `{column: [lo, hi]}` for a range, `{column: {"in": [values]}}` for
+    the values a column may take.
     """
     if not isinstance(content, dict) or "ask" not in content:
         return  # not a question (anywidget and hosts send messages of their own)
@@ -1058,8 +1064,7 @@ def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
         # One question at a time: a kernel may take messages on more than one thread,
         # and a DuckDB connection refuses a second query while it answers one.
         with _ANSWERING:
-            reply, counts = _answer(source_of(widget), content)
-        buffers = [np.ascontiguousarray(counts, dtype="<f8").tobytes()]
+            reply, buffers = _answer(source_of(widget), content)
     except Exception as error:  # noqa: BLE001 (any engine's error: the page shows it)
         # A KeyError's text is its message in quotes: the message as written
         text = error.args[0] if isinstance(error, KeyError) and error.args else error
@@ -1070,8 +1075,8 @@ def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
 _ANSWERING = threading.Lock()
 
 
-def _answer(source: Source | None, content: dict) -> tuple[dict[str, Any], np.ndarray]:
-    """The answer to a question, and its counts; of the whole table, asked once (a view
+def _answer(source: Source | None, content: dict) -> tuple[dict[str, Any], list[Any]]:
+    """The answer to a question, and its buffers; of the whole table, asked once (a view
     asks again as it is shown again, or resized)."""
     if source is None:
         raise ValueError("The widget has no data.")
@@ -1086,6 +1091,26 @@ def _answer(source: Source | None, content: dict) -> tuple[dict[str, Any], np.nd
 
 
 def _computed(
+    source: Source, content: dict, where: Where | None
+) -> tuple[dict[str, Any], list[Any]]:
+    if content["ask"] == "rows":
+        from ._traits import encode_table  # the page decodes it as it decodes `data`
+
+        page = source.rows(None, int(content["offset"]), int(content["limit"]), where)
+        table = encode_table(page)
+        buffers = [column.pop("values") for column in table["columns"]]
+        for number, column in enumerate(table["columns"]):
+            column["buffer"] = number
+        counts = source._memo("counts")  # the same filters for every page
+        key = json.dumps(content.get("where"), sort_keys=True)
+        if key not in counts:
+            counts[key] = source.count(where)
+        return {"table": table, "matching": counts[key]}, buffers
+    reply, counts = _counted(source, content, where)
+    return reply, [np.ascontiguousarray(counts, dtype="<f8").tobytes()]
+
+
+def _counted(
     source: Source, content: dict, where: Where | None
 ) -> tuple[dict[str, Any], np.ndarray]:
     if content["ask"] == "histogram":
@@ -1122,11 +1147,15 @@ def _computed(
     raise ValueError(f"No such question: {content['ask']!r}.")
 
 
-def _where(where: Any) -> dict[str, tuple[Any, ...]] | None:
-    """A predicate as JSON has it, `{column: [lo, hi]}`, as `where` takes it."""
+def _where(where: Any) -> dict[str, Any] | None:
+    """`where` as JSON has it, as `Source` takes it: `{column: [lo, hi]}` is a range (a
+    predicate's), `{column: {"in": [values]}}` the values a column takes."""
     if not where:
         return None
-    return {column: tuple(bounds) for column, bounds in where.items()}
+    return {
+        column: list(held["in"]) if isinstance(held, dict) else tuple(held)
+        for column, held in where.items()
+    }
 
 
 def _json(number: float) -> float | None:

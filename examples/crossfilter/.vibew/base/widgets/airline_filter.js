@@ -99,7 +99,7 @@ function render({ model, el, signal }) {
       return;
     }
     if (mine !== asked) return; // a newer table or column asked since
-    const [counts] = answer.counts;
+    const counts = float64s(answer.buffers[0]);
     ranked = answer.values;
     lower = ranked.map((value) => value.toLowerCase());
     rowsOf = new Map(ranked.map((value, i) => [value, counts[i]]));
@@ -245,7 +245,7 @@ function typedArray(view, dtype) {
 /**
  * Asks the kernel about a table too big to send (the widget's `_source.py`
  * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
- * and resolves with the answer, its buffers as Float64Arrays in `counts`, or
+ * and resolves with the answer, its buffers as DataViews in `buffers`, or
  * rejects with the kernel's error. Each view tells its answers apart by a
  * prefix of its own (the host drops the listener with the view). Answers may
  * come after a newer question's: callers keep only the latest.
@@ -261,7 +261,7 @@ function kernelAsker(model) {
     if (!pending) return;
     waiting.delete(message.id);
     if (message.error) pending.reject(new Error(message.error));
-    else pending.resolve({ ...message, counts: buffers.map(float64s) });
+    else pending.resolve({ ...message, buffers: buffers.map(dataView) });
   };
   model.on("msg:custom", onMessage);
   return (question) =>
@@ -272,13 +272,16 @@ function kernelAsker(model) {
     });
 }
 
-/** A buffer's float64s (a DataView or an ArrayBuffer, as hosts give them), copied. */
-function float64s(buffer) {
-  const view = ArrayBuffer.isView(buffer) ? buffer : new DataView(buffer);
-  const { byteOffset, byteLength } = view;
-  return new Float64Array(
-    view.buffer.slice(byteOffset, byteOffset + byteLength),
-  );
+/** A buffer as a DataView, whether a host gives a view or an ArrayBuffer. */
+function dataView(buffer) {
+  return ArrayBuffer.isView(buffer)
+    ? new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new DataView(buffer);
+}
+
+/** The float64s of a buffer of the answer, copied (a view may be unaligned). */
+function float64s({ buffer, byteOffset, byteLength }) {
+  return new Float64Array(buffer.slice(byteOffset, byteOffset + byteLength));
 }
 
 /**
