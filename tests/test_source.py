@@ -209,6 +209,32 @@ def test_categories_are_the_commonest_values_with_the_rest_and_the_missing(sourc
     assert numbers.missing == np.isnan(x).sum()
 
 
+@pytest.mark.parametrize("case", WHERES)
+@pytest.mark.parametrize("value", ["x", "y", None])
+def test_sums_per_category_are_the_largest_with_what_was_left_out(source, case, value) -> None:
+    """A bar chart's question: the finite values of `value` (rows, if None) summed per
+    value of s, the 2 largest sums in value order, the other categories, the rows with no
+    s and those with an s but no finite value."""
+    where, mask = WHERES[case]
+    names = VALUES["s"][mask]
+    amounts = np.ones(mask.sum()) if value is None else VALUES[value][mask].astype(float)
+    named = np.array([name is not None for name in names], dtype=bool)
+    kept = named & np.isfinite(amounts)
+    totals = collections.defaultdict(float)
+    rows = collections.Counter()
+    for name, amount in zip(names[kept], amounts[kept], strict=True):
+        totals[name] += amount
+        rows[name] += 1
+    largest = sorted(totals, key=lambda name: (-totals[name], name))[:2]
+    answer = source.sums("s", value, limit=2, where=where)
+    assert answer.names == sorted(largest)
+    np.testing.assert_allclose(answer.totals, [totals[name] for name in sorted(largest)])
+    np.testing.assert_array_equal(answer.rows, [rows[name] for name in sorted(largest)])
+    assert answer.others == len(totals) - len(largest)
+    assert answer.unnamed == (~named).sum()
+    assert answer.missing == (named & ~np.isfinite(amounts)).sum()
+
+
 def test_rows_are_one_page_in_order_with_times_as_they_were(source) -> None:
     where, mask = WHERES["x range"]
     order = np.argsort(-VALUES["y"][mask])[5:15]
@@ -396,6 +422,11 @@ def test_ibis_on_pyspark_answers_as_the_others(spark, files: dict[str, Path]) ->
     )
     tally = collections.Counter(value for value in VALUES["s"] if value is not None)
     assert source.categories("s", limit=1).values == [tally.most_common(1)[0][0]]
+    sums = source.sums("s", limit=1)  # rows per value: the commonest
+    assert (sums.names, sums.rows.tolist()) == (
+        [tally.most_common(1)[0][0]],
+        [tally.most_common(1)[0][1]],
+    )
     column = HOSTILE[0]
     page = source.rows([column], limit=3, order_by=column)
     np.testing.assert_array_equal(page[column].to_numpy(), np.sort(VALUES[column])[:3])

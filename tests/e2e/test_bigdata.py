@@ -158,9 +158,12 @@ def test_the_same_widgets_on_ibis(page, page_errors, jupyter_server, jupyter_dir
     assert_no_page_errors(page_errors)
 
 
-def test_a_dropdown_filters_a_table_too_big_to_send(page, page_errors, jupyter_server, jupyter_dir):
+def test_a_dropdown_filters_a_table_and_highlights_a_bar_too_big_to_send(
+    page, page_errors, jupyter_server, jupyter_dir
+):
     """2 million rows of four airlines (800k, 600k, 400k, 200k): the kernel counts them for
-    the dropdown and sends the table one page of the rows the chosen airline holds."""
+    the dropdown, sums n per airline for the bar chart, and sends the table one page of the
+    rows the chosen airline holds."""
     import duckdb
 
     path = jupyter_dir / "airlines.parquet"
@@ -171,6 +174,7 @@ def test_a_dropdown_filters_a_table_too_big_to_send(page, page_errors, jupyter_s
     for args in (
         ["new", "picker", "-t", "dropdown", "--exports", "selected_airlines"],
         ["new", "rows", "-t", "table", "--imports", "picker.selected_airlines"],
+        ["new", "totals", "-t", "bar", "--imports", "picker.selected_airlines"],
     ):
         done = subprocess.run(
             [sys.executable, "-m", "vibewidget_cli", *args],
@@ -181,9 +185,11 @@ def test_a_dropdown_filters_a_table_too_big_to_send(page, page_errors, jupyter_s
         "from widgets import Picker, Rows\nfrom widgets.wiring import link\n"
         f"picker = Picker({str(path)!r}, max_rows=100_000)\n"
         f"rows = Rows({str(path)!r}, max_rows=100_000)\n"
-        "links = link(picker=picker, rows=rows)"
-    )
-    notebook = write_notebook(jupyter_dir / "picker.ipynb", [setup, "picker", "rows"])
+        f"totals = Totals({str(path)!r}, value='n', max_rows=100_000)\n"
+        "links = link(picker=picker, rows=rows, totals=totals)"
+    ).replace("import Picker, Rows", "import Picker, Rows, Totals")
+    cells = [setup, "picker", "rows", "totals"]
+    notebook = write_notebook(jupyter_dir / "picker.ipynb", cells)
     open_and_run_notebook(page, jupyter_server.base_url, jupyter_server.relpath(notebook))
     options = page.locator(".picker label")
     expect(options).to_have_count(4, timeout=60_000)
@@ -191,11 +197,24 @@ def test_a_dropdown_filters_a_table_too_big_to_send(page, page_errors, jupyter_s
     caption = page.locator(".rows").get_by_role("status")
     expect(caption).to_have_text("rows 1\u201320 of 2,000,000", timeout=60_000)
 
+    # Our own sums, by DuckDB SQL on the file: the bars' tooltips.
+    sums = duckdb.sql(
+        f"SELECT airline, sum(n) FROM read_parquet('{path}') GROUP BY airline ORDER BY airline"
+    ).fetchall()
+    bars = page.locator(".totals .bars rect")
+    expect(bars).to_have_count(4, timeout=60_000)
+    expect(bars.locator("title")).to_have_text([f"{a}: {int(n):,}" for a, n in sums])
+    expect(page.locator(".totals").get_by_role("status")).to_have_text("4 bars by airline")
+
     options.nth(2).locator("input").check()
     expect(page.locator(".picker .status")).to_have_text("UA · 400,000 rows")
     expect(caption).to_have_text("rows 1\u201320 of 400,000 (filtered from 2,000,000)")
     cells = page.locator(".rows tbody tr td:nth-child(2)")
     expect(cells).to_have_text(["UA"] * 20)
+    expect(page.locator(".totals .bars rect.highlighted")).to_have_count(1)
+    expect(page.locator(".totals").get_by_role("status")).to_have_text(
+        "4 bars by airline · highlighted: UA"
+    )
     page.locator(".rows button", has_text="Next").click()
     expect(caption).to_have_text("rows 21\u201340 of 400,000 (filtered from 2,000,000)")
     expect(page.locator(".rows tbody tr").first.locator("td").first).to_have_text("20")

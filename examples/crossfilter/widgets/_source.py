@@ -116,6 +116,19 @@ class Axis(NamedTuple):
         return (first, last) if first <= last else None
 
 
+class Sums(NamedTuple):
+    """Per category, of the `limit` with the largest sums (in value order): the sum of a
+    column's finite values (or the rows, with no column) and the rows summed; then the
+    other categories, the rows with no category, and those with one but no finite value."""
+
+    names: list[Any]
+    totals: np.ndarray
+    rows: np.ndarray
+    others: int
+    unnamed: int
+    missing: int
+
+
 def as_source(data: Any) -> Source:
     """The `Source` for a DataFrame, a DuckDB relation, a Parquet or CSV path (or glob), or an
     Ibis table expression."""
@@ -223,6 +236,34 @@ class Source:
         missing = self._count([*conditions, (column, [None])])
         counts = np.asarray(counts, dtype=np.float64)
         return Categories(values, counts, rows - missing - int(counts.sum()), missing)
+
+    def sums(
+        self,
+        category: str,
+        value: str | None = None,
+        limit: int = 40,
+        where: Where | None = None,
+    ) -> Sums:
+        """The sum of `value` per value of `category` (the rows, if None), the `limit`
+        largest sums, as a bar chart draws them."""
+        self._check(category)
+        if value is not None:
+            self._check(value, numeric=True)
+        conditions = _conditions(where)
+        unnamed = self._count([*conditions, (category, [None])])
+        named = self._count(conditions) - unnamed
+        names, totals, rows, groups, summed = self._sums(
+            category, value, limit, conditions
+        )
+        order = sorted(range(len(names)), key=lambda i: names[i])  # in value order
+        return Sums(
+            [names[i] for i in order],
+            np.asarray(totals, dtype=np.float64)[order],
+            np.asarray(rows, dtype=np.float64)[order],
+            groups - len(names),
+            unnamed,
+            named - summed,
+        )
 
     def rows(
         self,
@@ -383,6 +424,18 @@ class Source:
     def _top(
         self, column: str, limit: int, conditions: list[tuple[str, Any]]
     ) -> tuple[list[Any], np.ndarray]:
+        raise NotImplementedError
+
+    def _sums(
+        self,
+        category: str,
+        value: str | None,
+        limit: int,
+        conditions: list[tuple[str, Any]],
+    ) -> tuple[list[Any], np.ndarray, np.ndarray, int, int]:
+        """The `limit` categories with the largest sums of `value`'s finite values (rows:
+        1 each if None), largest first, their sums and rows; then the number of
+        categories and of rows summed in all."""
         raise NotImplementedError
 
     def _rows(
@@ -573,6 +626,29 @@ class FrameSource(Source):
         pairs = zip(counts.index, counts.to_numpy(), strict=True)
         top = sorted(pairs, key=lambda pair: (-pair[1], pair[0]))[:limit]
         return [value for value, _ in top], np.array([n for _, n in top])
+
+    def _sums(
+        self,
+        category: str,
+        value: str | None,
+        limit: int,
+        conditions: list[tuple[str, Any]],
+    ) -> tuple[list[Any], np.ndarray, np.ndarray, int, int]:
+        kept = self._mask(conditions) & ~self._missing(category)
+        amounts = np.ones(len(self.frame)) if value is None else self._values(value)
+        kept &= np.isfinite(amounts)
+        import pandas as pd
+
+        named = {"name": self._series(category)[kept].to_numpy(), "v": amounts[kept]}
+        grouped = pd.DataFrame(named).groupby("name")["v"].agg(["sum", "size"])
+        top = grouped.sort_values("sum", ascending=False, kind="stable")[:limit]
+        return (
+            top.index.tolist(),
+            top["sum"].to_numpy(),
+            top["size"].to_numpy(),
+            len(grouped),
+            int(kept.sum()),
+        )
 
     def _rows(
         self,
@@ -837,6 +913,30 @@ class DuckDBSource(Source):
         )
         return counted["value"].tolist(), counted["n"]
 
+    def _sums(
+        self,
+        category: str,
+        value: str | None,
+        limit: int,
+        conditions: list[tuple[str, Any]],
+    ) -> tuple[list[Any], np.ndarray, np.ndarray, int, int]:
+        import duckdb
+
+        rows = self._filter(conditions).filter(~self._missing(category))
+        if value is None:
+            amount = duckdb.ConstantExpression(1.0)
+        else:
+            amount = self._value(value).cast(duckdb.type("DOUBLE"))
+            rows = rows.filter(duckdb.FunctionExpression("isfinite", amount))
+        # Projected first, so that no column of the table is named like these.
+        grouped = rows.project(
+            self._column(category).alias("name"), amount.alias("v")
+        ).aggregate("name, sum(v) AS total, count(*) AS n", "name")
+        groups, summed = grouped.aggregate("count(*), sum(n)").fetchall()[0]
+        top = grouped.order("total DESC, name ASC").limit(limit).fetchnumpy()
+        names = top["name"].tolist()
+        return names, top["total"], top["n"], int(groups), int(summed or 0)
+
     def _rows(
         self,
         columns: list[str],
@@ -972,6 +1072,43 @@ class IbisSource(Source):
         )
         return counted["value"].to_pylist(), counted["n"].to_numpy()
 
+    def _sums(
+        self,
+        category: str,
+        value: str | None,
+        limit: int,
+        conditions: list[tuple[str, Any]],
+    ) -> tuple[list[Any], np.ndarray, np.ndarray, int, int]:
+        import ibis
+
+        table = self._filter(conditions).filter(~self._missing(category))
+        if value is None:
+            total = ibis._.count().cast("float64")
+        else:
+            amount = self._value(value).cast("float64")
+            # Not `isinf()`: Ibis compiles it to FALSE on PySpark.
+            table = table.filter(
+                ~self._missing(value) & (amount > -math.inf) & (amount < math.inf)
+            )
+            total = amount.sum()
+        grouped = table.group_by(name=table[category]).aggregate(
+            total=total, n=ibis._.count()
+        )
+        counted = grouped.aggregate(groups=ibis._.count(), summed=ibis._.n.sum())
+        counted = counted.to_pyarrow().to_pylist()[0]
+        top = (
+            grouped.order_by([ibis.desc("total"), ibis.asc("name")])
+            .limit(limit)
+            .to_pyarrow()
+        )
+        return (
+            top["name"].to_pylist(),
+            top["total"].to_numpy(),
+            top["n"].to_numpy(),
+            int(counted["groups"]),
+            int(counted["summed"] or 0),
+        )
+
     def _rows(
         self,
         columns: list[str],
@@ -1051,6 +1188,9 @@ def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
     - `{"ask": "categories", "column", "limit", "where"?}`: `{"values", "rest",
       "missing"}`, the `limit` commonest values as text, the rows of all others and of
       none, and the counts of the values
+    - `{"ask": "sums", "category", "value", "limit", "where"?}`: `{"names", "others",
+      "unnamed", "missing"}` (`Sums`, names as text) and the sums, then the rows, of the
+      named categories
     - `{"ask": "rows", "offset", "limit", "where"?}`: `{"table", "matching"}`, one page
       of the rows `where` holds, encoded as the `Table` trait sends them (each column's
       values in the buffer its `"buffer"` numbers), and how many rows it holds
@@ -1138,6 +1278,17 @@ def _counted(
             for name, axis in (("x", x), ("y", y))
         }
         return axes, density.counts
+    if content["ask"] == "sums":
+        value = content.get("value")
+        names, totals, rows, others, unnamed, missing = source.sums(
+            str(content["category"]),
+            None if value is None else str(value),
+            int(content["limit"]),
+            where,
+        )
+        reply = {"names": [str(name) for name in names], "others": others}
+        reply |= {"unnamed": unnamed, "missing": missing}
+        return reply, np.concatenate([totals, rows])
     if content["ask"] == "categories":
         values, counts, rest, missing = source.categories(
             str(content["column"]), int(content["limit"]), where

@@ -3,6 +3,7 @@
 /**
  * @typedef {object} Model
  * @property {EncodedTable | null} data  the rows, one binary buffer a column
+ * @property {number} queried_rows  rows of a table too big to send, which the kernel counts (0: all sent)
  * @property {string} category  text column with one bar per value (empty: the first text column)
  * @property {string} value  numeric column summed per bar (empty: the first; none: count rows)
  * @property {number} width  fixed width of the chart in pixels (0: fill the output cell, at least 360 px)
@@ -17,6 +18,7 @@ const NAME_ROOM = 22; // px a tilted name needs: fewer bars when narrower
 
 /** @type {import("@anywidget/types").Render<Model>} */
 function render({ model, el, signal }) {
+  const ask = kernelAsker(model);
   el.classList.add("planet-chart");
   const svg = svgElement("svg", { role: "img" });
   const grid = svgElement("g", { class: "grid" });
@@ -37,6 +39,11 @@ function render({ model, el, signal }) {
   let unnamed = 0; // rows whose category is missing
   let missing = 0; // rows whose value is missing or infinite
   let rowCount = 0;
+  // Of a table too big to send, the kernel sums the bars: the categories it
+  // left out (only the largest sums come), and its questions, the last of
+  // which is drawn
+  let others = 0;
+  let asked = 0;
 
   function load() {
     const table = decodeTable(model.get("data"));
@@ -52,6 +59,9 @@ function render({ model, el, signal }) {
     all = [];
     unnamed = 0;
     missing = 0;
+    others = 0;
+    asked++; // an answer still coming is for another table or column
+    if (category && model.get("queried_rows")) return sumInKernel();
     empty = category
       ? table.length
         ? ""
@@ -91,6 +101,35 @@ function render({ model, el, signal }) {
     draw();
   }
 
+  /** The largest sums per category of a table too big to send, from the kernel. */
+  async function sumInKernel() {
+    const mine = asked;
+    caption.textContent = `Summing ${plural(model.get("queried_rows"), "row")}…`;
+    const question = { ask: "sums", category: category.name, limit: MAX_BARS };
+    let answer;
+    try {
+      answer = await ask({ ...question, value: value?.name ?? null });
+    } catch (error) {
+      if (mine !== asked) return;
+      caption.textContent = `The kernel could not sum the rows: ${error.message}`;
+      return;
+    }
+    if (mine !== asked) return; // a newer table or column asked since
+    const sums = float64s(answer.buffers[0]); // the totals, then the rows
+    const count = answer.names.length;
+    all = answer.names.map((name, i) => ({
+      name,
+      total: sums[i],
+      rows: sums[count + i],
+    }));
+    ({ others, unnamed, missing } = answer);
+    rowCount = model.get("queried_rows");
+    summed = all.some((entry) => entry.rows > 1);
+    const rows = plural(rowCount, "row");
+    empty = all.length ? "" : `Nothing to draw: ${rows}, ${leftOut()}.`;
+    draw();
+  }
+
   function draw() {
     for (const group of [grid, bars, axes]) group.replaceChildren();
     if (empty) {
@@ -102,7 +141,7 @@ function render({ model, el, signal }) {
     const room = width - MARGIN.left - MARGIN.right;
     const fit = Math.max(1, Math.min(MAX_BARS, Math.floor(room / NAME_ROOM)));
     entries = all;
-    hidden = Math.max(0, all.length - fit);
+    hidden = others + Math.max(0, all.length - fit);
     if (hidden) {
       const bySize = [...all].sort((a, b) => b.total - a.total);
       const largest = new Set(bySize.slice(0, fit));
@@ -273,6 +312,48 @@ function typedArray(view, dtype) {
     return new Type(buffer, byteOffset, byteLength / Type.BYTES_PER_ELEMENT);
   }
   return new Type(buffer.slice(byteOffset, byteOffset + byteLength));
+}
+
+/**
+ * Asks the kernel about a table too big to send (the widget's `_source.py`
+ * answers): `ask(question)` sends `{ ask, ...question }` as a custom message
+ * and resolves with the answer, its buffers as DataViews in `buffers`, or
+ * rejects with the kernel's error. Each view tells its answers apart by a
+ * prefix of its own (the host drops the listener with the view). Answers may
+ * come after a newer question's: callers keep only the latest.
+ *
+ * @param {import("@anywidget/types").AnyModel<Model>} model
+ */
+function kernelAsker(model) {
+  const prefix = Math.random().toString(36).slice(2);
+  const waiting = new Map();
+  let next = 0;
+  const onMessage = (message, buffers = []) => {
+    const pending = waiting.get(message?.id);
+    if (!pending) return;
+    waiting.delete(message.id);
+    if (message.error) pending.reject(new Error(message.error));
+    else pending.resolve({ ...message, buffers: buffers.map(dataView) });
+  };
+  model.on("msg:custom", onMessage);
+  return (question) =>
+    new Promise((resolve, reject) => {
+      const id = `${prefix}-${next++}`;
+      waiting.set(id, { resolve, reject });
+      model.send({ ...question, id });
+    });
+}
+
+/** A buffer as a DataView, whether a host gives a view or an ArrayBuffer. */
+function dataView(buffer) {
+  return ArrayBuffer.isView(buffer)
+    ? new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+    : new DataView(buffer);
+}
+
+/** The float64s of a buffer of the answer, copied (a view may be unaligned). */
+function float64s({ buffer, byteOffset, byteLength }) {
+  return new Float64Array(buffer.slice(byteOffset, byteOffset + byteLength));
 }
 
 /**

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 import pathlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anywidget
 import traitlets
 
+from ._source import Source, serve, source_of
 from ._traits import Table
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 class PlanetChart(anywidget.AnyWidget):
@@ -19,6 +17,9 @@ class PlanetChart(anywidget.AnyWidget):
     _css = pathlib.Path(__file__).parent / "planet_chart.css"
 
     data = Table(help="the rows, one binary buffer a column").tag(sync=True)
+    queried_rows = traitlets.Int(
+        0, help="rows of a table too big to send, which the page queries (0: all sent)"
+    ).tag(sync=True)
     category = traitlets.Unicode(
         "",
         help="text column with one bar per value (empty: the first text column)",
@@ -40,5 +41,17 @@ class PlanetChart(anywidget.AnyWidget):
         help="name of the clicked planet",
     ).tag(sync=True)
 
-    def __init__(self, data: pd.DataFrame | None = None, **kwargs: Any) -> None:
-        super().__init__(data=data, **kwargs)
+    def __init__(
+        self, data: Any = None, *, max_rows: int = 1_000_000, **kwargs: Any
+    ) -> None:
+        """`data`: a pandas DataFrame, a DuckDB relation, a path to Parquet or CSV files,
+        or an Ibis table. Up to `max_rows` rows are sent to the page; of a bigger table,
+        the page asks the kernel for what it draws (see `_source.py`)."""
+        super().__init__(**kwargs)
+        serve(self, data, max_rows)
+
+    @property
+    def source(self) -> Source | None:
+        """The data as a `Source`, which counts and filters rows where they are:
+        `widget.source.count(where)`, `widget.source.filter(where)`."""
+        return source_of(self)
