@@ -93,7 +93,7 @@ def asked(widget, question: dict) -> tuple[dict, list[np.ndarray]]:
 def test_the_generated_package_carries_the_queries_and_never_imports_vibew(package):
     scatter = (package["folder"] / "scatter.py").read_text()
     assert "brush = Predicate(" in scatter and "queried_rows = traitlets.Int(" in scatter
-    assert "from ._source import Source, serve, source_of" in scatter
+    assert "from ._source import Source, serve" in scatter
     for path in package["folder"].glob("*.py"):
         assert "vibewidget_cli" not in path.read_text(), path
 
@@ -261,6 +261,7 @@ def test_a_hostile_column_name_is_a_name_and_a_bad_question_an_error_reply(packa
     for question, message in (
         ({"ask": "histogram", "id": 2, "column": "nope", "bins": 8}, "No column 'nope'"),
         ({"ask": "pie", "id": 3}, "No such question: 'pie'"),
+        ({"ask": "histogram", "id": 4, "column": "delay", "bins": 10**9}, "1 to 65,536 bins"),
     ):
         answer, buffers = asked(scatter, question)
         assert set(answer) == {"id", "error"} and message in answer["error"], answer

@@ -340,6 +340,7 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
     )
     # A description of nothing visible (only control characters, say) reads as none.
     summary = sentence(spec.description) or sentence(template.summary)
+    serves = queries(spec)
     return {
         "widget": widget,
         "template": dataclasses.replace(template, summary=Untrusted(template.summary)),
@@ -349,7 +350,7 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "scope": scope(spec),
         "has_data": has_data(spec, template),
         # The page asks the kernel what it draws of a table too big to send (_source.py).
-        "queries": queries(spec),
+        "queries": serves,
         "options": [_untrusted(t) for t in template.options],
         "defaults": template.option_defaults,
         # Traits no part of the template drives: the shared panel shows and edits them.
@@ -357,7 +358,7 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
         "free_exports": [t for t in widget.exports if t.name not in bound],
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
         "needs_traitlets": bool(template.options)
-        or queries(spec)
+        or serves
         or any(not _is_binary(t) for t in spec.traits),
         "helpers": trait_helpers(spec, template),
     }

@@ -80,7 +80,6 @@ _CLASS_BODY_NAMES = frozenset(
         "pd",
         "property",
         "serve",
-        "source_of",
         "traitlets",
     }
 )

@@ -1,5 +1,5 @@
 // The anywidget front end, in a page of its own: a model (get, set, on, off, save_changes,
-// send: a question gets an error, no kernel being here) and `mount(jsUrl, state)`, which renders a widget module as anywidget 0.11 does, with
+// send) and `mount(jsUrl, state)`, which renders a widget module as anywidget 0.11 does, with
 // an AbortSignal and a host. `vibew check --browser` and `vibew preview` share it.
 //
 // window.widget, once mounted: { model, el, returned, cleanup() }. `model.log` records every

@@ -84,10 +84,11 @@ function render({ model, el, signal }) {
 
   function draw() {
     const size = Math.max(1, model.get("page_size"));
-    const pages = Math.max(1, Math.ceil(shown.length / size));
+    const [passing, total] = [shown.length, data.length];
+    const pages = Math.max(1, Math.ceil(passing / size));
     page = Math.min(page, pages - 1);
     const first = page * size;
-    const last = Math.min(shown.length, first + size);
+    const last = Math.min(passing, first + size);
     body.replaceChildren();
     for (let i = first; i < last; i++) {
       const row = shown[i];
@@ -103,15 +104,14 @@ function render({ model, el, signal }) {
     }
     previous.disabled = page === 0;
     next.disabled = page >= pages - 1;
-    const total = data.length.toLocaleString();
-    const filtered = shown.length !== data.length;
-    const from = filtered ? ` (filtered from ${total})` : "";
+    const filtered = passing !== total;
+    const from = filtered ? ` (filtered from ${total.toLocaleString()})` : "";
     const range =
       last === first + 1
         ? `row ${last.toLocaleString()}`
         : `rows ${(first + 1).toLocaleString()}–${last.toLocaleString()}`;
-    caption.textContent = shown.length
-      ? `${range} of ${shown.length.toLocaleString()}${from}`
+    caption.textContent = passing
+      ? `${range} of ${passing.toLocaleString()}${from}`
       : `no rows${from}`;
   }
 

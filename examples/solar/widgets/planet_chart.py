@@ -6,7 +6,7 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ._source import Source, serve, source_of
+from ._source import Source, serve
 from ._traits import Table
 
 
@@ -54,4 +54,4 @@ class PlanetChart(anywidget.AnyWidget):
     def source(self) -> Source | None:
         """The data as a `Source`, which counts and filters rows where they are:
         `widget.source.count(where)`, `widget.source.filter(where)`."""
-        return source_of(self)
+        return self._source

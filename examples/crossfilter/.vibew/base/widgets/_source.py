@@ -1140,9 +1140,10 @@ def serve(widget: Any, data: Any, max_rows: int) -> None:
     A DataFrame of at most `max_rows` rows is sent whole, as the `data` trait always did;
     so is any other source that small (its rows are read once). A bigger source stays in
     the kernel: `data` then holds its columns and no rows, `queried_rows` its number of
-    rows, and the page asks for what it draws (`answer`).
+    rows, and the page asks for what it draws (`answer`). `widget._source` is the data
+    as a `Source`: the one queried in the kernel, else one for the DataFrame sent.
     """
-    widget._queried = None
+    widget._source = None
     widget.on_msg(answer)
     widget.observe(_sent_whole, names="data")
     if data is None:
@@ -1159,20 +1160,13 @@ def serve(widget: Any, data: Any, max_rows: int) -> None:
         return
     with widget.hold_sync():
         widget.data = source.rows(limit=0)  # the columns, to pick and label
-        widget._queried = source
+        widget._source = source
         widget.queried_rows = rows
-
-
-def source_of(widget: Any) -> Source | None:
-    """The widget's data as a `Source`: the one queried in the kernel, else its DataFrame."""
-    if widget._queried is not None:
-        return widget._queried
-    return None if widget.data is None else FrameSource(widget.data)
 
 
 def _sent_whole(change: Any) -> None:
     """A DataFrame assigned to `data` is sent whole: nothing is queried any more."""
-    change.owner._queried = None
+    change.owner._source = None if change.new is None else FrameSource(change.new)
     change.owner.queried_rows = 0
 
 
@@ -1204,7 +1198,7 @@ def answer(widget: Any, content: Any, buffers: list[Any]) -> None:
         # One question at a time: a kernel may take messages on more than one thread,
         # and a DuckDB connection refuses a second query while it answers one.
         with _ANSWERING:
-            reply, buffers = _answer(source_of(widget), content)
+            reply, buffers = _answer(widget._source, content)
     except Exception as error:  # noqa: BLE001 (any engine's error: the page shows it)
         # A KeyError's text is its message in quotes: the message as written
         text = error.args[0] if isinstance(error, KeyError) and error.args else error
@@ -1256,7 +1250,7 @@ def _counted(
     if content["ask"] == "histogram":
         counts, lo, hi, missing = source.histogram(
             str(content["column"]),
-            int(content["bins"]),
+            _bins(content["bins"]),
             content.get("lo"),
             content.get("hi"),
             where,
@@ -1307,6 +1301,16 @@ def _where(where: Any) -> dict[str, Any] | None:
         column: list(held["in"]) if isinstance(held, dict) else tuple(held)
         for column, held in where.items()
     }
+
+
+def _bins(bins: Any) -> int:
+    """The bins a page asks for: a whole number the kernel can hold the counts of."""
+    if not 1 <= int(bins) <= _MOST_BINS:
+        raise ValueError(f"A histogram has 1 to {_MOST_BINS:,} bins, not {bins}.")
+    return int(bins)
+
+
+_MOST_BINS = 2**16
 
 
 def _json(number: float) -> float | None:
