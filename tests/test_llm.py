@@ -335,6 +335,26 @@ def test_a_matching_template_wins_over_the_llm_unless_asked(vibew, project):
         assert "template scatter" in result.stdout
 
 
+def test_an_llm_page_of_a_querying_template_gets_every_row(vibew, project):
+    # The scatter template's page asks the kernel about a table too big to send; a page the
+    # LLM wrote reads `data` and knows nothing of that, so its class sends every row.
+    brushes = GOOD.replace("picked_index", "brush").replace(
+        '"brush", 1', '"brush", { distance: [100, 500] }'
+    )
+    with LlmServer([brushes]) as server:
+        result = vibew(
+            "new", "delays", "scatter of delays", "--exports", "brush",
+            "--template", "scatter", "--llm", env=llm_env(server),
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (project / "widgets/delays.js").read_text() == brushes
+    python = (project / "widgets/delays.py").read_text()
+    assert "brush = Predicate(" in python
+    assert "queried_rows" not in python and "max_rows" not in python
+    assert not (project / "widgets/_source.py").exists()
+    assert_check_clean(project)
+
+
 def test_imports_get_the_row_selection_helper_and_must_be_listened_to(vibew, project):
     listens = """\
 function render({ model, el }) {

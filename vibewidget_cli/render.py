@@ -329,8 +329,11 @@ def scope(spec: WidgetSpec) -> str:
     return spec.name.replace("_", "-")
 
 
-def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
-    """What the templates see: every description in it is `Untrusted`."""
+def widget_context(
+    spec: WidgetSpec, template: Template, *, template_js: bool = True
+) -> dict[str, object]:
+    """What the templates see: every description in it is `Untrusted`. `template_js`:
+    whether the widget's JavaScript is the template's."""
     slots, _ = bind_slots(spec, template)
     bound = set(slots.values())
     widget = dataclasses.replace(
@@ -340,7 +343,7 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
     )
     # A description of nothing visible (only control characters, say) reads as none.
     summary = sentence(spec.description) or sentence(template.summary)
-    serves = queries(spec)
+    serves = queries(spec, template_js=template_js)
     return {
         "widget": widget,
         "template": dataclasses.replace(template, summary=Untrusted(template.summary)),
@@ -364,10 +367,13 @@ def widget_context(spec: WidgetSpec, template: Template) -> dict[str, object]:
     }
 
 
-def queries(spec: WidgetSpec) -> bool:
+def queries(spec: WidgetSpec, *, template_js: bool = True) -> bool:
     """Whether the widget's page asks the kernel what it draws of a table too big to send,
     which the package's `_source.py` answers: not when it selects rows by index, which
-    needs every row in the page (a predicate selects as well at any size)."""
+    needs every row in the page (a predicate selects as well at any size), nor when its
+    JavaScript is not the template's (an LLM's reads every row from `data`)."""
+    if not template_js:
+        return False
     template = get_template(spec.template)
     slots, added = bind_slots(spec, template)
     traits = {t.name: t for t in [*spec.traits, *added]}
@@ -396,7 +402,7 @@ def render_widget(spec: WidgetSpec, directory: str, js: str | None = None) -> li
     """The widget's Python module, JavaScript module and stylesheet (`js` replaces the
     template's JavaScript; the stylesheet stays the template's)."""
     template = get_template(spec.template)
-    context = widget_context(spec, template)
+    context = widget_context(spec, template, template_js=js is None)
     python = _template_or_shared(template.kind, "widget.py.j2").render(context)
     if js is None:
         js = _blank_lines(
@@ -436,7 +442,7 @@ def render_package(
     if any(trait_helpers(spec, get_template(spec.template)) for spec in widgets):
         traits = env.get_template("_shared/_traits.py.j2").render()
         files.append(GeneratedFile(f"{directory}/_traits.py", traits))
-    if any(queries(spec) for spec in widgets):
+    if any(queries(spec, template_js=spec.name not in js_overrides) for spec in widgets):
         source = env.get_template("_shared/_source.py.j2").render()
         files.append(GeneratedFile(f"{directory}/_source.py", source))
     for spec in widgets:

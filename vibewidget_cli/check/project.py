@@ -82,7 +82,7 @@ def _check_python(
     expected |= {t.name: f"option of the {template.kind} template" for t in template.options}
     if template.data or spec.data:
         expected["data"] = _table_origin(spec, template)
-    if _queries(spec):
+    if _queries(spec, template_js=spec.name not in project.sources):
         expected["queried_rows"] = "rows the page asks the kernel about, as _source.py serves them"
     for trait, why in expected.items():
         if trait not in facts.traits:
@@ -106,11 +106,11 @@ def _check_python(
     return facts.traits
 
 
-def _queries(spec: WidgetSpec) -> bool:
+def _queries(spec: WidgetSpec, *, template_js: bool) -> bool:
     """Whether the class serves its table to queries (render.queries), false when a slot's
     trait has a type the template does not take: a problem the links' check reports."""
     try:
-        return queries(spec)
+        return queries(spec, template_js=template_js)
     except UserError:
         return False
 
