@@ -180,7 +180,11 @@ def edit(path: Path, old: str, new: str) -> int:
 
 
 def test_an_export_never_set(brushing):
-    edit(brushing / "widgets/scatter.js", 'model.set("selected_indices", rowsToSave(brushed, table.length));', "")
+    edit(
+        brushing / "widgets/scatter.js",
+        'model.set("selected_indices", rowsToSave(brushed, table.length));',
+        "",
+    )
     assert check_problems(brushing) == [
         "widgets/scatter.js:1: export 'selected_indices' is never written: "
         "no model.set('selected_indices', ...)"

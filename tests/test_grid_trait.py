@@ -22,7 +22,9 @@ from helpers import cannot_start, run_vibew
 from ipywidgets.widgets.widget import _remove_buffers
 
 NAN = float("nan")
-HEIGHTMAP_JS = Path(__file__).resolve().parent.parent / "templates" / "_shared" / "heightmap.js"
+SHARED_JS = Path(__file__).resolve().parent.parent / "templates" / "_shared"
+# The painter's helpers: the terrain's decoding, and the encoding only a painter needs.
+HEIGHTMAP_JS = [SHARED_JS / "heightmap.js", SHARED_JS / "heightmap_encode.js"]
 
 # The real heightmap.js in Node: decodes the grid Python sent (a DataView over a websocket
 # message, at any offset), raises one cell as the painter would, and encodes it back.
@@ -289,7 +291,8 @@ def test_the_real_js_reads_pythons_grid_and_python_reads_the_js_one_back(painter
     (tmp_path / "meta.json").write_text(json.dumps(meta))
     (tmp_path / "data.bin").write_bytes(message)
     script = tmp_path / "round_trip.mjs"
-    script.write_text(_ROUND_TRIP.replace("{heightmap_js}", HEIGHTMAP_JS.read_text()))
+    helpers = "\n".join(path.read_text() for path in HEIGHTMAP_JS)
+    script.write_text(_ROUND_TRIP.replace("{heightmap_js}", helpers))
     done = subprocess.run(
         [node, str(script), str(tmp_path / "meta.json"), str(tmp_path / "data.bin")],
         capture_output=True,

@@ -198,7 +198,11 @@ def test_init_projects_test_their_widgets_in_the_browser(vibew, project):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
     js = root / "widgets" / "scatter.js"
-    js.write_text(js.read_text().replace('    model.set("selected_indices", rowsToSave(brushed, table.length));\n', ""))
+    js.write_text(
+        js.read_text().replace(
+            '    model.set("selected_indices", rowsToSave(brushed, table.length));\n', ""
+        )
+    )
     done = pytest_in_project()
     assert done.returncode == 1
     assert "export 'selected_indices' never changed" in done.stdout

@@ -123,14 +123,19 @@ def test_every_template_renders_js_and_css_as_prettier_prints_them(tmp_path: Pat
 
 
 def test_the_js_types_resolve_as_in_an_editor(tmp_path: Path) -> None:
-    """One widget of each template (the generic one with and without data) in a project,
-    checked by `tsc -p jsconfig.json` against @anywidget/types.
+    """Every template with each combination of traits (the generic one with and without
+    data) in a project,
+    checked by `tsc -p jsconfig.json` against @anywidget/types, and with
+    `--noUnusedLocals`: a module declares no helper, constant or variable it never reads.
 
     For the 3D templates: three.js's types are not installed here, so the import line of
     three carries a `// @ts-ignore` (or the module is declared); everything else must check.
     """
     tsc = _tool(TSC)
-    widgets = {f"{kind}_widget": _spec(kind, f"{kind}_widget", [], []) for kind in all_templates()}
+    widgets = {}
+    for kind in all_templates():  # each with each combination of traits
+        for i, (exports, imports) in enumerate(COMBINATIONS.values()):
+            widgets[f"{kind}_{i}"] = _spec(kind, f"{kind}_{i}", exports, imports)
     widgets["counter"] = _spec("generic", "counter", ["count:int"], [])
     widgets["brushed"] = _spec("scatter", "brushed", ["brush"], [])
     widgets["filtered"] = _spec("histogram", "filtered", [], ["brush"])
@@ -151,7 +156,7 @@ def test_the_js_types_resolve_as_in_an_editor(tmp_path: Path) -> None:
     jsconfig.write_text(json.dumps(JSCONFIG, indent=2), encoding="utf-8")
     (tmp_path / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
     checked = subprocess.run(
-        [str(tsc), "-p", "jsconfig.json"],
+        [str(tsc), "-p", "jsconfig.json", "--noUnusedLocals"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -760,7 +760,8 @@ def test_a_dense_selection_travels_as_a_bitmap(scatter, tmp_path):
         [],
     ]
     script = tmp_path / "save.mjs"
-    script.write_text(_SAVE_IN_NODE.replace("{indices_js}", (SHARED_JS / "indices.js").read_text()))
+    helpers = (SHARED_JS / "indices.js").read_text() + (SHARED_JS / "indices_save.js").read_text()
+    script.write_text(_SAVE_IN_NODE.replace("{indices_js}", helpers))
     done = subprocess.run(
         [node, str(script), json.dumps({"length": length, "picks": picks})],
         capture_output=True,

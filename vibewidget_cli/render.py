@@ -360,6 +360,8 @@ def widget_context(
         "free_imports": [t for t in widget.imports if t.name not in bound],
         "free_exports": [t for t in widget.exports if t.name not in bound],
         "uses_row_selection": any(is_row_selection(t) for t in spec.traits),
+        # Only a widget that writes a row selection saves one (indices_save.js).
+        "saves_rows": any(is_row_selection(t) for t in spec.exports),
         "needs_traitlets": bool(template.options)
         or serves
         or any(not _is_binary(t) for t in spec.traits),

@@ -34,8 +34,3 @@ function dataView(buffer) {
     ? new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength)
     : new DataView(buffer);
 }
-
-/** The float64s of a buffer of the answer, copied (a view may be unaligned). */
-function float64s({ buffer, byteOffset, byteLength }) {
-  return new Float64Array(buffer.slice(byteOffset, byteOffset + byteLength));
-}

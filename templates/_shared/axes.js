@@ -96,6 +96,18 @@ function axisTitle(label, kind, zone) {
   return kind === "time" && zone ? `${label} (${timeZone(zone).name})` : label;
 }
 
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/**
+ * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
+ * ms); in a gap that clock skips (spring forward), the first time after it.
+ */
+function timeAt(zone, wall) {
+  const guess = wall - zone.offset(wall);
+  const time = wall - zone.offset(guess);
+  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
+}
+
 /**
  * About `count` times spanning [min, max], on round steps of the zone's clock
  * (hours on the hour, days at midnight, weeks on Mondays, months on the 1st),

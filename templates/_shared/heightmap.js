@@ -31,12 +31,6 @@ function float32s(values, count) {
     : new Float32Array(buffer.slice(byteOffset, byteOffset + count * 4));
 }
 
-/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
-function encodeGrid({ rows, cols, heights }) {
-  // A DataView, which every host (marimo too) sends as one binary buffer.
-  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
-}
-
 /** How many cells have no height (NaN). */
 function countMissing(heights) {
   let missing = 0;

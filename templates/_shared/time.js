@@ -2,7 +2,6 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 
 /**
  * A time column's clock. Times arrive as UTC milliseconds with the zone they
@@ -82,16 +81,6 @@ function utcTime(year, month, day = 1, hour = 0) {
  */
 function wallClock(zone, ms) {
   return new Date(ms + zone.offset(ms));
-}
-
-/**
- * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
- * ms); in a gap that clock skips (spring forward), the first time after it.
- */
-function timeAt(zone, wall) {
-  const guess = wall - zone.offset(wall);
-  const time = wall - zone.offset(guess);
-  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
 }
 
 /** A wallClock date as "2024-03-10". */

@@ -214,7 +214,10 @@ def _widget_section(spec: WidgetSpec, template: Template, current: str = "") -> 
         )
     if any(is_row_selection(t) for t in spec.traits):
         parts.append(
-            "Copy this helper too, for the row selections:\n" + _helper("indices.js", current)
+            "Copy these helpers too, for the row selections:\n"
+            + _helper("indices.js", current)
+            + "\n"
+            + _helper("indices_save.js", current)
         )
     return "\n\n".join(parts)
 

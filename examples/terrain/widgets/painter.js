@@ -268,12 +268,6 @@ function float32s(values, count) {
     : new Float32Array(buffer.slice(byteOffset, byteOffset + count * 4));
 }
 
-/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
-function encodeGrid({ rows, cols, heights }) {
-  // A DataView, which every host (marimo too) sends as one binary buffer.
-  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
-}
-
 /** How many cells have no height (NaN). */
 function countMissing(heights) {
   let missing = 0;
@@ -309,6 +303,12 @@ function heightColor(height) {
   const [h1, c1] = TERRAIN_STOPS[i];
   const t = (h - h0) / (h1 - h0);
   return [0, 1, 2].map((k) => Math.round(c0[k] + (c1[k] - c0[k]) * t));
+}
+
+/** The grid as `Grid` in _traits.py takes it back: its own copy of the heights. */
+function encodeGrid({ rows, cols, heights }) {
+  // A DataView, which every host (marimo too) sends as one binary buffer.
+  return { shape: [rows, cols], values: new DataView(heights.slice().buffer) };
 }
 
 /** A count with its noun: "1 row", "3,000 rows". */

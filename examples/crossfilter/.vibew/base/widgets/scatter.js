@@ -371,8 +371,8 @@ function typedArray(view, dtype) {
 
 /**
  * Row positions as an Int32Array, whatever form the model holds them in: a
- * DataView (`RowIndices` sends one int32 buffer, and `rowsToSave` saves one),
- * `{ length, bitmap }` (a dense selection, as `rowsToSave` saves it), an
+ * DataView (`RowIndices` sends one int32 buffer, and a page saves one),
+ * `{ length, bitmap }` (a dense selection, as a page may save it), an
  * Int32Array, or a plain array.
  */
 function rowIndices(value) {
@@ -548,7 +548,6 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 
 /**
  * A time column's clock. Times arrive as UTC milliseconds with the zone they
@@ -628,16 +627,6 @@ function utcTime(year, month, day = 1, hour = 0) {
  */
 function wallClock(zone, ms) {
   return new Date(ms + zone.offset(ms));
-}
-
-/**
- * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
- * ms); in a gap that clock skips (spring forward), the first time after it.
- */
-function timeAt(zone, wall) {
-  const guess = wall - zone.offset(wall);
-  const time = wall - zone.offset(guess);
-  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
 }
 
 /** A wallClock date as "2024-03-10". */
@@ -747,6 +736,18 @@ function axisTicks([min, max], kind, zone, count = 5, short = false) {
 /** An axis's title: its column's name, with the zone its times are read in. */
 function axisTitle(label, kind, zone) {
   return kind === "time" && zone ? `${label} (${timeZone(zone).name})` : label;
+}
+
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/**
+ * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
+ * ms); in a gap that clock skips (spring forward), the first time after it.
+ */
+function timeAt(zone, wall) {
+  const guess = wall - zone.offset(wall);
+  const time = wall - zone.offset(guess);
+  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
 }
 
 /**

@@ -206,8 +206,8 @@ function typedArray(view, dtype) {
 
 /**
  * Row positions as an Int32Array, whatever form the model holds them in: a
- * DataView (`RowIndices` sends one int32 buffer, and `rowsToSave` saves one),
- * `{ length, bitmap }` (a dense selection, as `rowsToSave` saves it), an
+ * DataView (`RowIndices` sends one int32 buffer, and a page saves one),
+ * `{ length, bitmap }` (a dense selection, as a page may save it), an
  * Int32Array, or a plain array.
  */
 function rowIndices(value) {
@@ -230,24 +230,6 @@ function rowIndices(value) {
     return rows.subarray(0, count);
   }
   return Int32Array.from(value);
-}
-
-/**
- * A selection as `model.set` should get it: a DataView of its int32 bytes or,
- * when one bit a row of the `length` rows is smaller, `{ length, bitmap }` (row
- * i is bit i % 8 of byte i >> 3). Jupyter's server drops a message over 10 MiB
- * from the page: 2.6M rows as int32, 80M as bits. Every host sends a DataView
- * as one binary buffer (marimo sends nothing else as binary: a typed array
- * would reach Python as a dict of index to value).
- */
-function rowsToSave(rows, length = 0) {
-  const int32 = rowIndices(rows);
-  if (int32.length * 32 > length && length > 0) {
-    const bits = new Uint8Array((length + 7) >> 3);
-    for (const row of int32) bits[row >> 3] |= 1 << (row & 7);
-    return { length, bitmap: new DataView(bits.buffer) };
-  }
-  return new DataView(int32.buffer, int32.byteOffset, int32.byteLength);
 }
 
 /** The `bins + 1` edges of equal bins from `min` to `max`. */
@@ -330,7 +312,6 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
 
 /**
  * A time column's clock. Times arrive as UTC milliseconds with the zone they
@@ -410,16 +391,6 @@ function utcTime(year, month, day = 1, hour = 0) {
  */
 function wallClock(zone, ms) {
   return new Date(ms + zone.offset(ms));
-}
-
-/**
- * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
- * ms); in a gap that clock skips (spring forward), the first time after it.
- */
-function timeAt(zone, wall) {
-  const guess = wall - zone.offset(wall);
-  const time = wall - zone.offset(guess);
-  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
 }
 
 /** A wallClock date as "2024-03-10". */
@@ -529,6 +500,18 @@ function axisTicks([min, max], kind, zone, count = 5, short = false) {
 /** An axis's title: its column's name, with the zone its times are read in. */
 function axisTitle(label, kind, zone) {
   return kind === "time" && zone ? `${label} (${timeZone(zone).name})` : label;
+}
+
+const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+
+/**
+ * The UTC time at which the zone's clock shows `wall` (a wallClock time, in
+ * ms); in a gap that clock skips (spring forward), the first time after it.
+ */
+function timeAt(zone, wall) {
+  const guess = wall - zone.offset(wall);
+  const time = wall - zone.offset(guess);
+  return time + zone.offset(time) === wall ? time : Math.max(guess, time);
 }
 
 /**
