@@ -500,6 +500,20 @@ def test_edit_sends_the_current_js_and_applies_the_answer(vibew, project, tmp_pa
     assert_key_never_shown(project, result)
 
 
+def test_edit_keeps_the_files_line_endings(vibew, project):
+    with LlmServer([GOOD]) as server:
+        assert vibew(*NEW_ZORB, env=llm_env(server)).returncode == 0
+    js = project / "widgets/zorb.js"
+    js.write_bytes(GOOD.replace("\n", "\r\n").encode())  # saved by a Windows editor
+    revised = GOOD.replace('"pick"', '"go"')
+    with LlmServer([revised]) as server:
+        result = vibew("edit", "zorb", "rename the button", "--yes", env=llm_env(server))
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in server.requests[0].prompt  # the model reads the text as text
+    assert js.read_bytes() == revised.replace("\n", "\r\n").encode()
+    assert_check_clean(project)
+
+
 def test_edit_with_a_new_export_renders_the_python_again(vibew, project):
     with LlmServer([GOOD]) as server:
         assert vibew(*NEW_ZORB, env=llm_env(server)).returncode == 0

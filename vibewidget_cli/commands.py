@@ -390,8 +390,8 @@ def apply_edit(root: Path, proposal: EditProposal) -> Outcome:
     The Python module is rendered again only when the edit added traits.
     """
     path = files.check_inside(root, proposal.path)
-    now = path.read_text(encoding="utf-8") if path.is_file() else None
-    if now != proposal.before:
+    now = files.read_text(path, proposal.path) if path.is_file() else None
+    if now is None or files.with_line_ending(now, "\n") != proposal.before:
         raise UserError(
             f"{proposal.path} changed while the revision waited for your yes; "
             "nothing was written: run `vibew edit` again"
@@ -401,10 +401,13 @@ def apply_edit(root: Path, proposal: EditProposal) -> Outcome:
     project.put(spec, proposal.links)
     project.sources[spec.name] = "llm"
     only = None if traits_added else {proposal.path}
+    # The revision in the file's line endings: a CRLF file stays CRLF (the model saw, and
+    # answered, its text with `\n`).
+    after = files.with_line_ending(proposal.after, files.line_ending(now))
     changes = write(
         root,
         project,
-        js_overrides={spec.name: proposal.after},
+        js_overrides={spec.name: after},
         only=only,
         approved=frozenset({proposal.path}),
     )

@@ -129,7 +129,7 @@ def plan(
         if not path.exists():
             changes.append(Change(file, "new"))
             continue
-        current = _read_text(path, file.path)
+        current = read_text(path, file.path)
         merged: str | None = None
         conflicts: tuple[Conflict, ...] = ()
         base = read_base(root, file.path)
@@ -162,7 +162,7 @@ def merge(base: str, yours: str, new: str) -> tuple[str, tuple[Conflict, ...]]:
     import merge3
 
     eol = line_ending(yours)
-    base, new = _with_line_ending(base, eol), _with_line_ending(new, eol)
+    base, new = with_line_ending(base, eol), with_line_ending(new, eol)
     a, b = _lines(yours, eol), _lines(new, eol)
     m = merge3.Merge3(_lines(base, eol), a, b)
     lines: list[str] = []
@@ -201,7 +201,7 @@ def line_ending(text: str) -> str:
     return max(counts, key=lambda eol: (counts[eol], eol == "\n"))
 
 
-def _with_line_ending(text: str, eol: str) -> str:
+def with_line_ending(text: str, eol: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text if eol == "\n" else text.replace("\n", eol)
 
@@ -758,7 +758,7 @@ def _umask() -> int:
     return mask
 
 
-def _read_text(path: Path, relative: str) -> str:
+def read_text(path: Path, relative: str) -> str:
     """The file's text exactly as it is: its line endings kept (Python's default reading
     would turn CRLF into LF, and the merge would then write LF)."""
     try:
@@ -773,4 +773,4 @@ def _read_text(path: Path, relative: str) -> str:
 
 def read_base(root: Path, relative: str) -> str | None:
     path = root / BASE_DIR / relative
-    return _read_text(path, f"{BASE_DIR}/{relative}") if path.is_file() else None
+    return read_text(path, f"{BASE_DIR}/{relative}") if path.is_file() else None
