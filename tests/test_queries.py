@@ -262,6 +262,8 @@ def test_a_hostile_column_name_is_a_name_and_a_bad_question_an_error_reply(packa
         ({"ask": "histogram", "id": 2, "column": "nope", "bins": 8}, "No column 'nope'"),
         ({"ask": "pie", "id": 3}, "No such question: 'pie'"),
         ({"ask": "histogram", "id": 4, "column": "delay", "bins": 10**9}, "1 to 65,536 bins"),
+        ({"ask": "rows", "id": 5, "offset": 0, "limit": 10**9}, "1 to 65,536 rows"),
+        ({"ask": "categories", "id": 6, "column": "delay", "limit": 0}, "1 to 65,536 values"),
     ):
         answer, buffers = asked(scatter, question)
         assert set(answer) == {"id", "error"} and message in answer["error"], answer

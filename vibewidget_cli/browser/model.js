@@ -36,7 +36,7 @@ export function fakeModel(state) {
   const handlers = []; // [event, handler, view]
   const dirty = new Set();
   const fire = (name) => {
-    for (const [event, handler] of handlers.filter(([e]) => e === `change:${name}`)) handler();
+    for (const [, handler] of handlers.filter(([e]) => e === `change:${name}`)) handler();
   };
   const model = {
     saved: [],
@@ -69,7 +69,7 @@ export function fakeModel(state) {
       if (!content || content.ask === undefined) return;
       const answer = { id: content.id, error: "there is no kernel here to ask" };
       setTimeout(() => {
-        for (const [event, handler] of handlers.filter(([e]) => e === "msg:custom")) {
+        for (const [, handler] of handlers.filter(([e]) => e === "msg:custom")) {
           handler(answer, []);
         }
       });

@@ -640,11 +640,11 @@ class FrameSource(Source):
         limit: int,
         conditions: list[tuple[str, Any]],
     ) -> tuple[list[Any], np.ndarray, np.ndarray, int, int]:
+        import pandas as pd
+
         kept = self._mask(conditions) & ~self._missing(category)
         amounts = np.ones(len(self.frame)) if value is None else self._values(value)
         kept &= np.isfinite(amounts)
-        import pandas as pd
-
         named = {"name": self._series(category)[kept].to_numpy(), "v": amounts[kept]}
         grouped = pd.DataFrame(named).groupby("name")["v"].agg(["sum", "size"])
         top = grouped.sort_values("sum", ascending=False, kind="stable")[:limit]
@@ -1243,7 +1243,9 @@ def _computed(
     if content["ask"] == "rows":
         from ._traits import encode_table  # the page decodes it as it decodes `data`
 
-        page = source.rows(None, int(content["offset"]), int(content["limit"]), where)
+        offset = _asked(content, "offset", 0, sys.maxsize, what="rows to skip")
+        limit = _asked(content, "limit", what="rows")
+        page = source.rows(None, offset, limit, where)
         table = encode_table(page)
         buffers = [column.pop("values") for column in table["columns"]]
         for number, column in enumerate(table["columns"]):
@@ -1263,7 +1265,7 @@ def _counted(
     if content["ask"] == "histogram":
         counts, lo, hi, missing = source.histogram(
             str(content["column"]),
-            _bins(content["bins"]),
+            _asked(content, "bins"),
             content.get("lo"),
             content.get("hi"),
             where,
@@ -1290,7 +1292,7 @@ def _counted(
         names, totals, rows, others, unnamed, missing = source.sums(
             str(content["category"]),
             None if value is None else str(value),
-            int(content["limit"]),
+            _asked(content, "limit", what="categories"),
             where,
         )
         reply = {"names": [str(name) for name in names], "others": others}
@@ -1298,7 +1300,7 @@ def _counted(
         return reply, np.concatenate([totals, rows])
     if content["ask"] == "categories":
         values, counts, rest, missing = source.categories(
-            str(content["column"]), int(content["limit"]), where
+            str(content["column"]), _asked(content, "limit", what="values"), where
         )
         text = [str(value) for value in values]  # as the page shows them
         return {"values": text, "rest": rest, "missing": missing}, counts
@@ -1316,14 +1318,17 @@ def _where(where: Any) -> dict[str, Any] | None:
     }
 
 
-def _bins(bins: Any) -> int:
-    """The bins a page asks for: a whole number the kernel can hold the counts of."""
-    if not 1 <= int(bins) <= _MOST_BINS:
-        raise ValueError(f"A histogram has 1 to {_MOST_BINS:,} bins, not {bins}.")
-    return int(bins)
-
-
-_MOST_BINS = 2**16
+def _asked(
+    content: dict, key: str, least: int = 1, most: int = 2**16, *, what: str = ""
+) -> int:
+    """A whole number a page asks for (bins, values, rows, an offset), in the range the
+    kernel answers: a page asking for 10**9 bins or rows gets an error, and the kernel
+    keeps its memory."""
+    number = int(content[key])
+    if not least <= number <= most:
+        asked = f"{least:,} to {most:,} {what or key}"
+        raise ValueError(f"A page asks for {asked} at once, not {content[key]}.")
+    return number
 
 
 def _json(number: float) -> float | None:
